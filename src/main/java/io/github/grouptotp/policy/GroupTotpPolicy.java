@@ -1,0 +1,54 @@
+package io.github.grouptotp.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides from group membership how strictly a user must use TOTP.
+ *
+ * <p>Rules, strictest first: a member of an exempt group is {@link TotpMode#EXEMPT} (exemption lifts
+ * "required"); a member of a required group is {@link TotpMode#REQUIRED}; everyone else is
+ * {@link TotpMode#OPTIONAL}. A required group that does not resolve fails closed: the user is treated as
+ * required unless a resolvable optional or exempt group claims them, because an admin who renamed
+ * {@code /staff} must not silently switch off 2FA for all staff.
+ */
+public final class GroupTotpPolicy {
+
+    private final GroupTotpConfig config;
+
+    public GroupTotpPolicy(GroupTotpConfig config) {
+        this.config = config;
+    }
+
+    public PolicyDecision decide(GroupMembershipLookup lookup) {
+        List<String> unknownGroups = new ArrayList<>();
+        boolean exempt = anyMember(config.exemptGroups(), lookup, unknownGroups);
+        boolean required = anyMember(config.requiredGroups(), lookup, unknownGroups);
+        boolean optional = anyMember(config.optionalGroups(), lookup, unknownGroups);
+        boolean requiredGroupUnknown = config.requiredGroups().stream().anyMatch(unknownGroups::contains);
+
+        TotpMode mode;
+        if (exempt) {
+            mode = TotpMode.EXEMPT;
+        } else if (required || (requiredGroupUnknown && !optional)) {
+            mode = TotpMode.REQUIRED;
+        } else {
+            mode = TotpMode.OPTIONAL;
+        }
+        return new PolicyDecision(mode, unknownGroups);
+    }
+
+    /** Looks up every group (no short-circuit) so that each unknown group is reported. */
+    private static boolean anyMember(List<String> groups, GroupMembershipLookup lookup, List<String> unknownGroups) {
+        boolean member = false;
+        for (String group : groups) {
+            Membership membership = lookup.membership(group);
+            if (membership == Membership.MEMBER) {
+                member = true;
+            } else if (membership == Membership.UNKNOWN_GROUP && !unknownGroups.contains(group)) {
+                unknownGroups.add(group);
+            }
+        }
+        return member;
+    }
+}

@@ -1,0 +1,21 @@
+package io.github.grouptotp.policy;
+
+/** How the step let a user through; recorded on the LOGIN event as detail {@code group_totp}. */
+public enum LoginOutcome {
+    VERIFIED("verified"),
+    ENROLLED("enrolled"),
+    /** Exempt and not enrolled. */
+    NOT_REQUIRED("not_required"),
+    /** Optional (or in no listed group) and not enrolled. */
+    OPTIONAL("optional");
+
+    private final String eventDetail;
+
+    LoginOutcome(String eventDetail) {
+        this.eventDetail = eventDetail;
+    }
+
+    public String eventDetail() {
+        return eventDetail;
+    }
+}
