@@ -1,0 +1,302 @@
+package io.github.grouptotp.keycloak;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.forms.login.freemarker.model.TotpBean;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.OTPPolicy;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.utils.CredentialValidation;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.models.utils.HmacOTP;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.utils.CredentialHelper;
+
+import io.github.grouptotp.policy.GroupTotpConfig;
+import io.github.grouptotp.policy.GroupTotpPolicy;
+import io.github.grouptotp.policy.LoginOutcome;
+import io.github.grouptotp.policy.Membership;
+import io.github.grouptotp.policy.OtpCodeInput;
+import io.github.grouptotp.policy.PolicyDecision;
+
+/**
+ * The "Group TOTP policy" browser-flow step: translates the flow context into a {@link GroupTotpPolicy}
+ * decision and that decision into Keycloak pages, credentials and events.
+ *
+ * <p>Stateless: what a login needs between requests lives in authentication-session notes, server-side.
+ */
+public class GroupTotpAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(GroupTotpAuthenticator.class);
+
+    /** LOGIN event detail carrying a {@link LoginOutcome}. */
+    public static final String EVENT_DETAIL = "group_totp";
+
+    static final String FIELD_OTP = "otp";
+    static final String CODE_TEMPLATE = "group-totp-code.ftl";
+    static final String ENROL_TEMPLATE = "group-totp-enrol.ftl";
+    static final String ERROR_TEMPLATE = "group-totp-error.ftl";
+
+    /** Which page this login was shown last, so that a POST is only accepted for the page it answers. */
+    static final String STAGE_NOTE = "group-totp.stage";
+    static final String STAGE_CODE = "code";
+    static final String STAGE_ENROL = "enrol";
+    /** The secret being enrolled. Server-side only, so a client cannot choose it; dies with the login. */
+    static final String ENROL_SECRET_NOTE = "group-totp.enrol-secret";
+    /** Set once unknown groups were logged for this login. */
+    static final String UNKNOWN_GROUPS_LOGGED_NOTE = "group-totp.unknown-groups-logged";
+
+    static final String MSG_CODE_MISSING = "groupTotp.codeMissing";
+    static final String MSG_CODE_MALFORMED = "groupTotp.codeMalformed";
+    static final String MSG_CODE_INVALID = "groupTotp.codeInvalid";
+    static final String MSG_ENROL_CODE_INVALID = "groupTotp.enrolCodeInvalid";
+    static final String MSG_ALREADY_ENROLLED = "groupTotp.alreadyEnrolled";
+    static final String MSG_LOCKED_TEMPORARILY = "groupTotp.lockedTemporarily";
+    static final String MSG_LOCKED_PERMANENTLY = "groupTotp.lockedPermanently";
+    static final String MSG_SESSION_EXPIRED = "groupTotp.sessionExpired";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        PolicyDecision decision = decide(context);
+        boolean enrolled = isEnrolled(user);
+        LOG.debugf("user %s: mode %s, enrolled %s", user.getId(), decision.mode(), enrolled);
+
+        switch (decision.nextStep(enrolled)) {
+            case ASK_CODE -> {
+                context.getAuthenticationSession().setAuthNote(STAGE_NOTE, STAGE_CODE);
+                context.challenge(codePage(context, null));
+            }
+            case ENROL -> {
+                AuthenticationSessionModel authSession = context.getAuthenticationSession();
+                authSession.setAuthNote(STAGE_NOTE, STAGE_ENROL);
+                // Keep the secret across page reloads of the same login: the user may have scanned it already.
+                if (authSession.getAuthNote(ENROL_SECRET_NOTE) == null) {
+                    authSession.setAuthNote(ENROL_SECRET_NOTE, HmacOTP.generateSecret(20));
+                }
+                context.challenge(enrolPage(context, null));
+            }
+            case PASS -> {
+                context.getEvent().detail(EVENT_DETAIL, decision.passOutcome().eventDetail());
+                context.success();
+            }
+        }
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        String stage = context.getAuthenticationSession().getAuthNote(STAGE_NOTE);
+        if (STAGE_CODE.equals(stage)) {
+            verifyCode(context);
+        } else if (STAGE_ENROL.equals(stage)) {
+            confirmEnrolment(context);
+        } else {
+            // A POST for a page this login never showed: refuse it and offer a fresh start.
+            LOG.debugf("user %s: form posted without a page shown by this step", context.getUser().getId());
+            context.getEvent().user(context.getUser()).error(Errors.INVALID_AUTHENTICATION_SESSION);
+            context.forceChallenge(errorPage(context, MSG_SESSION_EXPIRED));
+        }
+    }
+
+    private void verifyCode(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        String lockError = AuthenticatorUtils.getDisabledByBruteForceEventError(context, user);
+        if (lockError != null) {
+            // Locked users never get a code check, so a correct guess cannot be confirmed while locked.
+            context.getEvent().user(user).error(lockError);
+            String message = Errors.USER_TEMPORARILY_DISABLED.equals(lockError)
+                    ? MSG_LOCKED_TEMPORARILY : MSG_LOCKED_PERMANENTLY;
+            context.forceChallenge(codePage(context, new FormMessage(FIELD_OTP, message)));
+            return;
+        }
+
+        String raw = formValue(context, FIELD_OTP);
+        if (OtpCodeInput.isBlank(raw)) {
+            context.challenge(codePage(context, new FormMessage(FIELD_OTP, MSG_CODE_MISSING)));
+            return;
+        }
+        Set<Integer> digitCounts = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(credential -> OTPCredentialModel.createFromCredentialModel(credential).getOTPCredentialData().getDigits())
+                .collect(Collectors.toSet());
+        Optional<String> code = digitCounts.stream()
+                .map(digits -> OtpCodeInput.normalize(raw, digits))
+                .flatMap(Optional::stream)
+                .findFirst();
+        if (code.isEmpty()) {
+            // Cannot be a code at all: no guess was made, so it is not counted as a failed attempt.
+            int digits = digitCounts.stream().findFirst().orElse(context.getRealm().getOTPPolicy().getDigits());
+            context.challenge(codePage(context, new FormMessage(FIELD_OTP, MSG_CODE_MALFORMED, digits)));
+            return;
+        }
+
+        // isValid also enforces the realm policy's "code reusable" setting.
+        boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .anyMatch(credential -> user.credentialManager().isValid(
+                        new UserCredentialModel(credential.getId(), OTPCredentialModel.TYPE, code.get())));
+        if (!valid) {
+            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                    codePage(context, new FormMessage(FIELD_OTP, MSG_CODE_INVALID)));
+            return;
+        }
+        clearNotes(context.getAuthenticationSession());
+        context.getEvent().detail(EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
+        context.success(OTPCredentialModel.TYPE);
+    }
+
+    private void confirmEnrolment(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        RealmModel realm = context.getRealm();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String secret = authSession.getAuthNote(ENROL_SECRET_NOTE);
+        if (secret == null) {
+            context.getEvent().user(user).error(Errors.INVALID_AUTHENTICATION_SESSION);
+            context.forceChallenge(errorPage(context, MSG_SESSION_EXPIRED));
+            return;
+        }
+        if (isEnrolled(user)) {
+            // Enrolled meanwhile (another tab): never add a second credential without the current code.
+            authSession.removeAuthNote(ENROL_SECRET_NOTE);
+            authSession.setAuthNote(STAGE_NOTE, STAGE_CODE);
+            context.challenge(codePage(context, new FormMessage(FIELD_OTP, MSG_ALREADY_ENROLLED)));
+            return;
+        }
+
+        OTPPolicy policy = realm.getOTPPolicy();
+        String raw = formValue(context, FIELD_OTP);
+        if (OtpCodeInput.isBlank(raw)) {
+            context.challenge(enrolPage(context, new FormMessage(FIELD_OTP, MSG_CODE_MISSING)));
+            return;
+        }
+        Optional<String> code = OtpCodeInput.normalize(raw, policy.getDigits());
+        if (code.isEmpty()) {
+            context.challenge(enrolPage(context, new FormMessage(FIELD_OTP, MSG_CODE_MALFORMED, policy.getDigits())));
+            return;
+        }
+
+        OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, secret);
+        // Check before storing: createOTPCredential stores first and validates after.
+        if (!CredentialValidation.validOTP(code.get(), credential, policy.getLookAheadWindow())
+                || !CredentialHelper.createOTPCredential(context.getSession(), realm, user, code.get(), credential)) {
+            // The secret is known to the user only, so a wrong code here guesses nothing: not a brute-force failure.
+            context.challenge(enrolPage(context, new FormMessage(FIELD_OTP, MSG_ENROL_CODE_INVALID)));
+            return;
+        }
+
+        clearNotes(authSession);
+        context.getEvent().clone()
+                .event(EventType.UPDATE_CREDENTIAL)
+                .user(user)
+                .detail(Details.CREDENTIAL_TYPE, OTPCredentialModel.TYPE)
+                .success();
+        context.getEvent().detail(EVENT_DETAIL, LoginOutcome.ENROLLED.eventDetail());
+        context.success(OTPCredentialModel.TYPE);
+    }
+
+    private PolicyDecision decide(AuthenticationFlowContext context) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        AuthenticatorConfigModel configModel = context.getAuthenticatorConfig();
+        Map<String, String> stored = configModel == null ? null : configModel.getConfig();
+
+        PolicyDecision decision = new GroupTotpPolicy(GroupTotpConfig.from(stored)).decide(path -> {
+            GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
+            if (group == null) {
+                return Membership.UNKNOWN_GROUP;
+            }
+            return user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER;
+        });
+
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (!decision.unknownGroups().isEmpty() && authSession.getAuthNote(UNKNOWN_GROUPS_LOGGED_NOTE) == null) {
+            authSession.setAuthNote(UNKNOWN_GROUPS_LOGGED_NOTE, "true");
+            LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' names groups that do not exist: %s. "
+                            + "A missing required group makes users outside the optional and exempt groups required. "
+                            + "User %s was treated as %s.",
+                    context.getTopLevelFlow().getAlias(), realm.getName(), decision.unknownGroups(),
+                    user.getId(), decision.mode());
+        }
+        return decision;
+    }
+
+    private static boolean isEnrolled(UserModel user) {
+        return user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE);
+    }
+
+    private static String formValue(AuthenticationFlowContext context, String field) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        return form == null ? null : form.getFirst(field);
+    }
+
+    private static void clearNotes(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(STAGE_NOTE);
+        authSession.removeAuthNote(ENROL_SECRET_NOTE);
+    }
+
+    private static Response codePage(AuthenticationFlowContext context, FormMessage error) {
+        LoginFormsProvider form = context.form();
+        if (error != null) {
+            form.addError(error);
+        }
+        return form.createForm(CODE_TEMPLATE);
+    }
+
+    private static Response enrolPage(AuthenticationFlowContext context, FormMessage error) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        String secret = context.getAuthenticationSession().getAuthNote(ENROL_SECRET_NOTE);
+        LoginFormsProvider form = context.form()
+                .setAttribute("enrolment", new TotpBean(session, realm, user, context.getUriInfo().getRequestUriBuilder(), secret))
+                .setAttribute("otpauthUri", realm.getOTPPolicy().getKeyURI(realm, user, secret));
+        if (error != null) {
+            form.addError(error);
+        }
+        return form.createForm(ENROL_TEMPLATE);
+    }
+
+    private static Response errorPage(AuthenticationFlowContext context, String message) {
+        return context.form().setError(message).createForm(ERROR_TEMPLATE);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    /** The step decides for itself whether a user needs a code, so Keycloak must always run it. */
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.grouptotp.keycloak;
+
+import java.util.List;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import io.github.grouptotp.policy.GroupTotpConfig;
+
+/**
+ * The admin-console form of the step. Keys and defaults come from {@link GroupTotpConfig}.
+ *
+ * <p>Group lists are multivalued strings of group paths: the console's group picker selects exactly one
+ * group, and organisations need several per list.
+ */
+final class GroupTotpConfigProperties {
+
+    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property()
+            .name(GroupTotpConfig.REQUIRED_GROUPS)
+            .label("Required groups")
+            .helpText("Paths of groups whose members must use an authenticator app, e.g. /staff. "
+                    + "Subgroups count. A path that names no group makes everyone outside the optional "
+                    + "and exempt groups required, and is logged as an error.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .defaultValue(GroupTotpConfig.DEFAULT_REQUIRED_GROUPS)
+            .add()
+            .property()
+            .name(GroupTotpConfig.OPTIONAL_GROUPS)
+            .label("Optional groups")
+            .helpText("Paths of groups whose members are asked for a code only if they set up an app, "
+                    + "e.g. /extranet. Users in no listed group are treated the same way.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .defaultValue(GroupTotpConfig.DEFAULT_OPTIONAL_GROUPS)
+            .add()
+            .property()
+            .name(GroupTotpConfig.EXEMPT_GROUPS)
+            .label("Exempt groups")
+            .helpText("Paths of groups whose members are never forced to set up an app, even if they are "
+                    + "also in a required group (e.g. users without a smartphone). Members who did set "
+                    + "one up are still asked for a code.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .defaultValue(GroupTotpConfig.DEFAULT_EXEMPT_GROUPS)
+            .add()
+            .build();
+
+    private GroupTotpConfigProperties() {
+    }
+}

@@ -1,0 +1,41 @@
+<#-- Enrolment page of the Group TOTP policy step: QR code, the key as text, an otpauth:// link and one code field.
+     The secret is kept server-side; the form posts only the code. -->
+<#import "template.ftl" as layout>
+<#import "field.ftl" as field>
+<#import "buttons.ftl" as buttons>
+<@layout.registrationLayout displayMessage=!messagesPerField.existsError('otp'); section>
+    <#if section = "header">
+        ${msg("groupTotp.enrolTitle")}
+    <#elseif section = "form">
+        <p id="group-totp-enrol-intro">${msg("groupTotp.enrolIntro")}</p>
+        <ol id="group-totp-enrol-steps" class="pf-v5-c-list pf-v5-u-mb-md">
+            <li>
+                <p>${msg("groupTotp.enrolStepInstall")}</p>
+                <ul id="kc-totp-supported-apps">
+                    <#list enrolment.supportedApplications as app>
+                        <li>${msg(app)}</li>
+                    </#list>
+                </ul>
+            </li>
+            <li>
+                <p>${msg("groupTotp.enrolStepScan")}</p>
+                <img id="kc-totp-secret-qr-code" src="data:image/png;base64, ${enrolment.totpSecretQrCode}" alt="${msg("groupTotp.qrAlt")}">
+                <p>${msg("groupTotp.enrolOnThisPhone")} <a id="group-totp-otpauth-link" href="${otpauthUri}">${msg("groupTotp.enrolOpenApp")}</a></p>
+                <p>${msg("groupTotp.enrolManualKey")}</p>
+                <p><code id="kc-totp-secret-key" aria-label="${msg("groupTotp.enrolKeyLabel")}">${enrolment.totpSecretEncoded}</code></p>
+                <#if enrolment.policy.type = "totp">
+                    <p id="group-totp-settings">${msg("groupTotp.enrolSettings", enrolment.policy.getAlgorithmKey(), enrolment.policy.digits, enrolment.policy.period)}</p>
+                </#if>
+            </li>
+            <li>
+                <p>${msg("groupTotp.enrolStepCode", enrolment.policy.digits)}</p>
+            </li>
+        </ol>
+        <form id="group-totp-enrol-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
+            <@field.input name="otp" label=msg("groupTotp.codeLabel") autocomplete="one-time-code" />
+            <@buttons.actionGroup>
+                <@buttons.button id="group-totp-confirm" name="confirm" label="groupTotp.confirm" />
+            </@buttons.actionGroup>
+        </form>
+    </#if>
+</@layout.registrationLayout>
