@@ -1,0 +1,122 @@
+package io.github.grouptotp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Base of the integration tests: one real Keycloak for the whole run (see {@link KeycloakServer}), the demo realm
+ * imported, and helpers that log in through the account console client like a browser would.
+ * Every test makes its own users, so tests never share credentials or brute-force counters.
+ */
+abstract class KeycloakIT {
+
+    static final String REALM = "group-totp-demo";
+    static final String CLIENT_ID = "account-console";
+    /** PKCE verifier; the account console client requires S256. */
+    private static final String CODE_VERIFIER = "group-totp-integration-test-code-verifier-0123456789";
+    private static final AtomicInteger USER_COUNTER = new AtomicInteger();
+
+    final KeycloakServer server = KeycloakServer.get();
+    final AdminApi admin = server.admin();
+
+    record TestUser(String realm, String id, String username, String password) {
+    }
+
+    TestUser newUser(String... groupPaths) {
+        return newUserIn(REALM, groupPaths);
+    }
+
+    TestUser newUserIn(String realm, String... groupPaths) {
+        String username = "user" + USER_COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "pw-" + UUID.randomUUID();
+        String id = admin.createUser(realm, username, password, groupPaths);
+        return new TestUser(realm, id, username, password);
+    }
+
+    String redirectUri(String realm) {
+        return server.baseUrl() + "/realms/" + realm + "/account/";
+    }
+
+    Browser newBrowser(String realm) {
+        return new Browser(redirectUri(realm));
+    }
+
+    Page openLogin(Browser browser, String realm, String uiLocale) {
+        String url = server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth"
+                + "?client_id=" + CLIENT_ID
+                + "&redirect_uri=" + AdminApi.encode(redirectUri(realm))
+                + "&response_type=code&scope=openid"
+                + "&code_challenge=" + codeChallenge() + "&code_challenge_method=S256"
+                + (uiLocale == null ? "" : "&ui_locales=" + uiLocale);
+        Page page = browser.get(url);
+        assertTrue(page.has("#kc-form-login"), "login form expected: " + page);
+        return page;
+    }
+
+    /** Opens a fresh login in {@code browser} and passes the username/password form. */
+    Page loginWithPassword(Browser browser, TestUser user) {
+        return loginWithPassword(browser, user, null);
+    }
+
+    Page loginWithPassword(Browser browser, TestUser user, String uiLocale) {
+        Page login = openLogin(browser, user.realm(), uiLocale);
+        return browser.submit(login, "#kc-form-login", Map.of("username", user.username(), "password", user.password()));
+    }
+
+    /** Enrols {@code user} through the enrolment page of a new browser and returns their authenticator app. */
+    AuthenticatorApp enrol(TestUser user) {
+        Browser browser = newBrowser(user.realm());
+        Page enrolPage = loginWithPassword(browser, user);
+        assertTrue(enrolPage.has("#group-totp-enrol-form"), "enrolment page expected: " + enrolPage);
+        AuthenticatorApp app = AuthenticatorApp.fromKey(enrolPage.text("#kc-totp-secret-key"));
+        Page done = browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
+        assertTrue(done.loggedIn(), "enrolment should log in: " + done);
+        return app;
+    }
+
+    /** Redeems the authorization code at the token endpoint, as the application would. */
+    JsonNode exchange(String realm, String code) throws IOException, InterruptedException {
+        String form = "grant_type=authorization_code&client_id=" + CLIENT_ID
+                + "&code=" + AdminApi.encode(code)
+                + "&redirect_uri=" + AdminApi.encode(redirectUri(realm))
+                + "&code_verifier=" + CODE_VERIFIER;
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    /** The {@code group_totp} detail of the user's newest LOGIN event. */
+    String lastLoginOutcome(TestUser user) {
+        JsonNode login = admin.events(user.realm(), user.id(), "LOGIN").get(0);
+        return login.path("details").path("group_totp").asText(null);
+    }
+
+    private static String codeChallenge() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(CODE_VERIFIER.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

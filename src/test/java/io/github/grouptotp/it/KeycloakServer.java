@@ -1,0 +1,139 @@
+package io.github.grouptotp.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real Keycloak distribution (unpacked by Maven from Maven Central) with the freshly built provider JAR,
+ * started once per test JVM in dev mode on free ports with an in-memory database, and stopped when the JVM exits.
+ */
+public final class KeycloakServer {
+
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
+
+    private static KeycloakServer instance;
+
+    private final String baseUrl;
+    private final Path log;
+    private final AdminApi admin;
+
+    private KeycloakServer(String baseUrl, Path log) {
+        this.baseUrl = baseUrl;
+        this.log = log;
+        this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    public static synchronized KeycloakServer get() {
+        if (instance == null) {
+            try {
+                instance = start();
+            } catch (IOException e) {
+                throw new IllegalStateException("Keycloak did not start", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public AdminApi admin() {
+        return admin;
+    }
+
+    /** Everything the server has logged so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private static KeycloakServer start() throws IOException, InterruptedException {
+        Path home = Path.of(required("keycloak.dist.dir"));
+        Path jar = Path.of(required("provider.jar"));
+        Path log = Path.of(required("keycloak.log"));
+
+        Path providers = home.resolve("providers");
+        try (Stream<Path> old = Files.list(providers)) {
+            for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-group-totp")).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+
+        int httpPort = freePort();
+        int managementPort = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--db=dev-mem",
+                "--log-level=INFO,io.github.grouptotp:DEBUG"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        Process process = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }));
+
+        String baseUrl = "http://localhost:" + httpPort;
+        awaitReady(process, baseUrl, log);
+        KeycloakServer server = new KeycloakServer(baseUrl, log);
+        server.admin.importRealm(Files.readString(Path.of(required("realm.file"))));
+        return server;
+    }
+
+    private static void awaitReady(Process process, String baseUrl, Path log) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master")).timeout(Duration.ofSeconds(5)).build();
+        Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep polling until the deadline
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Keycloak not ready after " + BOOT_TIMEOUT + "; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set; run the tests with mvn verify");
+        }
+        return value;
+    }
+}
