@@ -11,7 +11,7 @@
         <ol id="group-totp-enrol-steps" class="pf-v5-c-list pf-v5-u-mb-md">
             <li>
                 <p>${msg("groupTotp.enrolStepInstall")}</p>
-                <ul id="kc-totp-supported-apps">
+                <ul id="kc-totp-supported-apps" class="pf-v5-c-list">
                     <#list enrolment.supportedApplications as app>
                         <li>${msg(app)}</li>
                     </#list>
