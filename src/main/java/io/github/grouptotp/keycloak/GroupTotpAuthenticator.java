@@ -1,6 +1,7 @@
 package io.github.grouptotp.keycloak;
 
-import java.util.Map;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,6 +14,8 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
@@ -39,6 +42,8 @@ import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.Membership;
 import io.github.grouptotp.policy.OtpCodeInput;
 import io.github.grouptotp.policy.PolicyDecision;
+import io.github.grouptotp.policy.RememberedBrowser;
+import io.github.grouptotp.policy.RememberedBrowserRules;
 
 /**
  * The "Group TOTP policy" browser-flow step: translates the flow context into a {@link GroupTotpPolicy}
@@ -64,8 +69,8 @@ public class GroupTotpAuthenticator implements Authenticator {
     static final String STAGE_ENROL = "enrol";
     /** The secret being enrolled. Server-side only, so a client cannot choose it; dies with the login. */
     static final String ENROL_SECRET_NOTE = "group-totp.enrol-secret";
-    /** Set once unknown groups were logged for this login. */
-    static final String UNKNOWN_GROUPS_LOGGED_NOTE = "group-totp.unknown-groups-logged";
+    /** Set once config problems and unknown groups were logged for this login. */
+    static final String CONFIG_LOGGED_NOTE = "group-totp.config-logged";
 
     static final String MSG_CODE_MISSING = "groupTotp.codeMissing";
     static final String MSG_CODE_MALFORMED = "groupTotp.codeMalformed";
@@ -79,12 +84,19 @@ public class GroupTotpAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
-        PolicyDecision decision = decide(context);
+        GroupTotpConfig config = config(context);
+        PolicyDecision decision = decide(context, config);
         boolean enrolled = isEnrolled(user);
         LOG.debugf("user %s: mode %s, enrolled %s", user.getId(), decision.mode(), enrolled);
 
         switch (decision.nextStep(enrolled)) {
             case ASK_CODE -> {
+                // Only users who would be asked for a code can be remembered: it never skips enrolment.
+                if (isRememberedBrowser(context, config)) {
+                    context.getEvent().detail(EVENT_DETAIL, LoginOutcome.REMEMBERED.eventDetail());
+                    context.success();
+                    return;
+                }
                 context.getAuthenticationSession().setAuthNote(STAGE_NOTE, STAGE_CODE);
                 context.challenge(codePage(context, null));
             }
@@ -151,16 +163,18 @@ public class GroupTotpAuthenticator implements Authenticator {
         }
 
         // isValid also enforces the realm policy's "code reusable" setting.
-        boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
-                .anyMatch(credential -> user.credentialManager().isValid(
-                        new UserCredentialModel(credential.getId(), OTPCredentialModel.TYPE, code.get())));
-        if (!valid) {
+        Optional<CredentialModel> matched = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .filter(credential -> user.credentialManager().isValid(
+                        new UserCredentialModel(credential.getId(), OTPCredentialModel.TYPE, code.get())))
+                .findFirst();
+        if (matched.isEmpty()) {
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
                     codePage(context, new FormMessage(FIELD_OTP, MSG_CODE_INVALID)));
             return;
         }
         clearNotes(context.getAuthenticationSession());
+        rememberBrowser(context, matched.get().getId());
         context.getEvent().detail(EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
         context.success(OTPCredentialModel.TYPE);
     }
@@ -205,6 +219,10 @@ public class GroupTotpAuthenticator implements Authenticator {
         }
 
         clearNotes(authSession);
+        // The credential just made is the user's newest OTP credential (none existed before, see isEnrolled above).
+        user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .max(Comparator.comparing(CredentialModel::getCreatedDate, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .ifPresent(created -> rememberBrowser(context, created.getId()));
         context.getEvent().clone()
                 .event(EventType.UPDATE_CREDENTIAL)
                 .user(user)
@@ -214,14 +232,28 @@ public class GroupTotpAuthenticator implements Authenticator {
         context.success(OTPCredentialModel.TYPE);
     }
 
-    private PolicyDecision decide(AuthenticationFlowContext context) {
+    /** The step's typed config; unusable values were replaced by safe ones and are logged once per login. */
+    private static GroupTotpConfig config(AuthenticationFlowContext context) {
+        AuthenticatorConfigModel configModel = context.getAuthenticatorConfig();
+        GroupTotpConfig config = GroupTotpConfig.from(configModel == null ? null : configModel.getConfig());
+        if (!config.problems().isEmpty() && firstLogOfThisLogin(context)) {
+            LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' has unusable settings: %s",
+                    context.getTopLevelFlow().getAlias(), context.getRealm().getName(), String.join("; ", config.problems()));
+        }
+        return config;
+    }
+
+    private static boolean firstLogOfThisLogin(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        return authSession.getAuthNote(CONFIG_LOGGED_NOTE) == null;
+    }
+
+    private static PolicyDecision decide(AuthenticationFlowContext context, GroupTotpConfig config) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
-        AuthenticatorConfigModel configModel = context.getAuthenticatorConfig();
-        Map<String, String> stored = configModel == null ? null : configModel.getConfig();
 
-        PolicyDecision decision = new GroupTotpPolicy(GroupTotpConfig.from(stored)).decide(path -> {
+        PolicyDecision decision = new GroupTotpPolicy(config).decide(path -> {
             GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
             if (group == null) {
                 return Membership.UNKNOWN_GROUP;
@@ -229,16 +261,52 @@ public class GroupTotpAuthenticator implements Authenticator {
             return user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER;
         });
 
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (!decision.unknownGroups().isEmpty() && authSession.getAuthNote(UNKNOWN_GROUPS_LOGGED_NOTE) == null) {
-            authSession.setAuthNote(UNKNOWN_GROUPS_LOGGED_NOTE, "true");
+        if (!decision.unknownGroups().isEmpty() && firstLogOfThisLogin(context)) {
             LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' names groups that do not exist: %s. "
                             + "A missing required group makes users outside the optional and exempt groups required. "
                             + "User %s was treated as %s.",
                     context.getTopLevelFlow().getAlias(), realm.getName(), decision.unknownGroups(),
                     user.getId(), decision.mode());
         }
+        context.getAuthenticationSession().setAuthNote(CONFIG_LOGGED_NOTE, "true");
         return decision;
+    }
+
+    private static boolean isRememberedBrowser(AuthenticationFlowContext context, GroupTotpConfig config) {
+        if (config.rememberHours() == 0) {
+            return false;
+        }
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        Optional<RememberedBrowser> cookie = RememberedBrowserCookie.read(session, realm, user);
+        if (cookie.isEmpty()) {
+            return false;
+        }
+        RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(
+                realm.getId(),
+                user.getId(),
+                user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                        .map(CredentialModel::getId).collect(Collectors.toSet()),
+                Instant.ofEpochSecond(session.users().getNotBeforeOfUser(realm, user)),
+                Instant.ofEpochSecond(realm.getNotBefore()),
+                config.rememberHours());
+        Optional<String> rejection = RememberedBrowserRules.rejection(cookie.get(), expected, now());
+        // Never the cookie's value: it would let a log reader replay it.
+        rejection.ifPresent(reason -> LOG.debugf("user %s: remembered-browser cookie ignored: %s", user.getId(), reason));
+        return rejection.isEmpty();
+    }
+
+    private static void rememberBrowser(AuthenticationFlowContext context, String credentialId) {
+        int hours = config(context).rememberHours();
+        if (hours > 0) {
+            RememberedBrowserCookie.issue(context.getSession(), context.getRealm(), context.getUser(), credentialId, hours, now());
+        }
+    }
+
+    /** Keycloak's clock, which honours the server's time offset like the rest of Keycloak. */
+    private static Instant now() {
+        return Instant.ofEpochMilli(Time.currentTimeMillis());
     }
 
     private static boolean isEnrolled(UserModel user) {

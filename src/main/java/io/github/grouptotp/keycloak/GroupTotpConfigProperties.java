@@ -42,6 +42,16 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .defaultValue(GroupTotpConfig.DEFAULT_EXEMPT_GROUPS)
             .add()
+            .property()
+            .name(GroupTotpConfig.REMEMBER_HOURS)
+            .label("Remember browser (hours)")
+            .helpText("After a correct code, do not ask again in the same browser for this many hours "
+                    + "(whole hours, 0 to " + GroupTotpConfig.MAX_REMEMBER_HOURS + "; 0 asks at every login). "
+                    + "Lowering it applies at once to browsers remembered earlier. Any other value is treated "
+                    + "as 0 and logged as an error.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_REMEMBER_HOURS))
+            .add()
             .build();
 
     private GroupTotpConfigProperties() {

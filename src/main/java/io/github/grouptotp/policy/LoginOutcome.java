@@ -4,6 +4,8 @@ package io.github.grouptotp.policy;
 public enum LoginOutcome {
     VERIFIED("verified"),
     ENROLLED("enrolled"),
+    /** Enrolled, and this browser was remembered after an earlier code. */
+    REMEMBERED("remembered"),
     /** Exempt and not enrolled. */
     NOT_REQUIRED("not_required"),
     /** Optional (or in no listed group) and not enrolled. */

@@ -87,6 +87,31 @@ public final class AdminApi {
         return result;
     }
 
+    public void deleteCredential(String realm, String userId, String credentialId) {
+        send("DELETE", "/admin/realms/" + realm + "/users/" + userId + "/credentials/" + credentialId, null, 204);
+    }
+
+    /** The admin console's "Sign out" of a user: ends their sessions and sets their not-before time. */
+    public void signOut(String realm, String userId) {
+        send("POST", "/admin/realms/" + realm + "/users/" + userId + "/logout", null, 204);
+    }
+
+    /** Sets config values of the flow's "Group TOTP policy" step, keeping the others. */
+    public void updateStepConfig(String realm, String flowAlias, Map<String, String> changes) {
+        String configId = null;
+        for (JsonNode execution : json("GET", "/admin/realms/" + realm + "/authentication/flows/" + encode(flowAlias).replace("+", "%20") + "/executions")) {
+            if ("group-totp".equals(execution.path("providerId").asText())) {
+                configId = execution.path("authenticationConfig").asText();
+            }
+        }
+        if (configId == null) {
+            throw new IllegalStateException("no group-totp step in flow " + flowAlias);
+        }
+        ObjectNode config = (ObjectNode) json("GET", "/admin/realms/" + realm + "/authentication/config/" + configId);
+        changes.forEach(((ObjectNode) config.get("config"))::put);
+        send("PUT", "/admin/realms/" + realm + "/authentication/config/" + configId, config.toString(), 204);
+    }
+
     public JsonNode bruteForceStatus(String realm, String userId) {
         return json("GET", "/admin/realms/" + realm + "/attack-detection/brute-force/users/" + userId);
     }

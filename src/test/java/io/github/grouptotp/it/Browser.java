@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -28,6 +30,7 @@ public final class Browser {
             .build();
     /** Cookies by name and path. */
     private final Map<String, HttpCookie> cookies = new LinkedHashMap<>();
+    private final List<String> setCookieHeaders = new ArrayList<>();
     /** Redirects to a URL starting with this are where the app takes over: not followed. */
     private final String stopAt;
 
@@ -66,6 +69,28 @@ public final class Browser {
 
     public Optional<HttpCookie> cookie(String name) {
         return cookies.values().stream().filter(c -> c.getName().equals(name)).findFirst();
+    }
+
+    /** Cookies whose name starts with {@code prefix}. */
+    public List<HttpCookie> cookies(String prefix) {
+        return cookies.values().stream().filter(c -> c.getName().startsWith(prefix)).toList();
+    }
+
+    /** Sets or replaces a cookie, as an attacker editing their own browser's cookies would. */
+    public void putCookie(String name, String value, String path) {
+        HttpCookie cookie = new HttpCookie(name, value);
+        cookie.setPath(path);
+        cookies.put(name + "|" + path, cookie);
+    }
+
+    /** Every Set-Cookie header this browser received, in order, as sent. */
+    public List<String> setCookieHeaders() {
+        return List.copyOf(setCookieHeaders);
+    }
+
+    /** Closing and reopening the browser: session cookies (the Keycloak SSO session among them) are gone. */
+    public void restart() {
+        cookies.values().removeIf(c -> c.getMaxAge() < 0);
     }
 
     private Page follow(HttpRequest.Builder first) {
@@ -114,6 +139,7 @@ public final class Browser {
 
     private void storeCookies(HttpResponse<String> response) {
         for (String header : response.headers().allValues("Set-Cookie")) {
+            setCookieHeaders.add(header);
             for (HttpCookie cookie : HttpCookie.parse(header)) {
                 if (cookie.getPath() == null) {
                     cookie.setPath("/");

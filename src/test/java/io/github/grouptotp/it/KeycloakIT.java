@@ -9,8 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Base of the integration tests: one real Keycloak for the whole run (see {@link KeycloakServer}), the demo realm
@@ -34,6 +38,25 @@ abstract class KeycloakIT {
 
     final KeycloakServer server = KeycloakServer.get();
     final AdminApi admin = server.admin();
+
+    /**
+     * Imports a copy of the demo realm, without its users, under another name and with the step's config changed,
+     * for tests that change settings other tests rely on. Returns the realm name.
+     */
+    static String importDemoRealmCopy(String name, Map<String, String> stepConfig) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode realm = (ObjectNode) json.readTree(Files.readString(Path.of(System.getProperty("realm.file"))));
+            realm.put("realm", name);
+            realm.remove("users");
+            ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
+            stepConfig.forEach(config::put);
+            KeycloakServer.get().admin().importRealm(realm.toString());
+            return name;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     record TestUser(String realm, String id, String username, String password) {
     }
@@ -103,6 +126,24 @@ abstract class KeycloakIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return new ObjectMapper().readTree(response.body());
+    }
+
+    /** Logs the browser's SSO session out through the OIDC logout endpoint and its confirmation page. */
+    void logout(Browser browser, String realm) {
+        Page confirm = browser.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/logout?client_id=" + CLIENT_ID);
+        Page done = browser.submit(confirm, "#kc-logout-confirm form", Map.of("confirmLogout", "Logout"));
+        assertEquals(200, done.status(), done.body());
+    }
+
+    /** Polls the server log, which the server writes asynchronously, until it contains {@code text} (bounded). */
+    void awaitLog(String text) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!server.log().contains(text)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("log never contained: " + text);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The {@code group_totp} detail of the user's newest LOGIN event. */

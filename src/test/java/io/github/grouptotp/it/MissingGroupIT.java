@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +18,8 @@ class MissingGroupIT extends KeycloakIT {
     static final String GHOST_REALM = "group-totp-missing-group";
 
     @BeforeAll
-    static void importRealmWithAMissingRequiredGroup() throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode realm = (ObjectNode) json.readTree(Files.readString(Path.of(System.getProperty("realm.file"))));
-        realm.put("realm", GHOST_REALM);
-        realm.remove("users");
-        ((ObjectNode) realm.get("authenticatorConfig").get(0).get("config")).put("requiredGroups", "/ghost");
-        KeycloakServer.get().admin().importRealm(realm.toString());
+    static void importRealmWithAMissingRequiredGroup() {
+        importDemoRealmCopy(GHOST_REALM, Map.of("requiredGroups", "/ghost"));
     }
 
     @Test
@@ -62,16 +52,5 @@ class MissingGroupIT extends KeycloakIT {
         assertEquals("optional", lastLoginOutcome(extranet));
         assertTrue(loginWithPassword(newBrowser(GHOST_REALM), exempt).loggedIn());
         assertEquals("not_required", lastLoginOutcome(exempt));
-    }
-
-    /** The server writes its log asynchronously: poll the file, bounded. */
-    private void awaitLog(String text) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!server.log().contains(text)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("log never contained: " + text);
-            }
-            Thread.sleep(100);
-        }
     }
 }

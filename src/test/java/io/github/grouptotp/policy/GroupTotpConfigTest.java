@@ -48,4 +48,28 @@ class GroupTotpConfigTest {
 
         assertEquals(expectedPaths, config.requiredGroups());
     }
+
+    @ParameterizedTest(name = "rememberHours \"{0}\" -> {1}")
+    @CsvSource(delimiter = '|', value = {"0|0", "1|1", "8|8", "720|720", " 12 |12"})
+    void rememberHoursInRange(String stored, int expected) {
+        GroupTotpConfig config = GroupTotpConfig.from(Map.of(GroupTotpConfig.REMEMBER_HOURS, stored));
+
+        assertEquals(expected, config.rememberHours());
+        assertEquals(List.of(), config.problems());
+    }
+
+    @ParameterizedTest(name = "rememberHours \"{0}\"")
+    @CsvSource(delimiter = '|', value = {"-1", "721", "eight", "8.5", "99999999999"})
+    void unusableRememberHoursMeansAskEveryTimeAndIsReportedWithTheValue(String stored) {
+        GroupTotpConfig config = GroupTotpConfig.from(Map.of(GroupTotpConfig.REMEMBER_HOURS, stored));
+
+        assertEquals(0, config.rememberHours());
+        assertEquals(List.of("rememberHours '" + stored + "' is not a whole number from 0 to 720; using 0"), config.problems());
+    }
+
+    @Test
+    void rememberHoursDefaultsToEight() {
+        assertEquals(8, GroupTotpConfig.DEFAULTS.rememberHours());
+        assertEquals(8, GroupTotpConfig.from(Map.of(GroupTotpConfig.REMEMBER_HOURS, "")).rememberHours());
+    }
 }

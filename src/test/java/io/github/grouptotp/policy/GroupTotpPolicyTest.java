@@ -15,8 +15,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class GroupTotpPolicyTest {
 
-    private static final GroupTotpConfig CONFIG = new GroupTotpConfig(
-            List.of("/staff"), List.of("/extranet"), List.of("/no-smartphone"));
+    private static final GroupTotpConfig CONFIG = GroupTotpConfig.from(Map.of(
+            GroupTotpConfig.REQUIRED_GROUPS, "/staff",
+            GroupTotpConfig.OPTIONAL_GROUPS, "/extranet",
+            GroupTotpConfig.EXEMPT_GROUPS, "/no-smartphone"));
 
     /** A user who is a member of exactly the given groups, in a realm where every configured group exists. */
     private static GroupMembershipLookup memberOf(String... groups) {

@@ -1,0 +1,92 @@
+package io.github.grouptotp.keycloak;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.NewCookie;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.JsonWebToken;
+import org.keycloak.utils.SecureContextResolver;
+
+import io.github.grouptotp.policy.RememberedBrowser;
+import io.github.grouptotp.policy.RememberedBrowserRules;
+
+/**
+ * The remembered-browser cookie: a JWT signed with the realm's keys ({@code session.tokens()}), one cookie per
+ * user so that people sharing a browser keep their own state. It carries no secret and no code; whether it still
+ * lets the user through is decided on every use by {@link RememberedBrowserRules}.
+ */
+final class RememberedBrowserCookie {
+
+    static final String NAME_PREFIX = "GROUP_TOTP_REMEMBER_";
+    static final String CREDENTIAL_CLAIM = "otp_credential";
+
+    private RememberedBrowserCookie() {
+    }
+
+    /**
+     * A name per user and realm that does not show the user id: a hash of both. The realm id keeps users of two
+     * realms apart even if a proxy rewrites paths.
+     */
+    static String name(RealmModel realm, UserModel user) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((realm.getId() + "/" + user.getId()).getBytes(StandardCharsets.UTF_8));
+            return NAME_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The claims of this user's cookie, if the request has one with a valid signature of this realm. */
+    static Optional<RememberedBrowser> read(KeycloakSession session, RealmModel realm, UserModel user) {
+        Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(name(realm, user));
+        if (cookie == null) {
+            return Optional.empty();
+        }
+        // decode returns null for a bad signature, a key of another realm or anything that is not a JWT.
+        JsonWebToken token = session.tokens().decode(cookie.getValue(), JsonWebToken.class);
+        if (token == null) {
+            return Optional.of(new RememberedBrowser(null, null, null, null, null));
+        }
+        Object credentialId = token.getOtherClaims().get(CREDENTIAL_CLAIM);
+        return Optional.of(new RememberedBrowser(
+                token.getType(),
+                token.getIssuer(),
+                token.getSubject(),
+                credentialId instanceof String id ? id : null,
+                token.getIat() == null ? null : Instant.ofEpochSecond(token.getIat())));
+    }
+
+    /** Remembers this browser for the user, for {@code rememberHours} from {@code now}. */
+    static void issue(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
+                      int rememberHours, Instant now) {
+        Duration lifetime = Duration.ofHours(rememberHours);
+        JsonWebToken token = new JsonWebToken()
+                .type(RememberedBrowserRules.PURPOSE)
+                .issuer(realm.getId())
+                .subject(user.getId());
+        token.iat(now.getEpochSecond());
+        token.exp(now.plus(lifetime).getEpochSecond());
+        token.setOtherClaims(CREDENTIAL_CLAIM, credentialId);
+
+        NewCookie cookie = new NewCookie.Builder(name(realm, user))
+                .value(session.tokens().encode(token))
+                .path("/realms/" + realm.getName() + "/")
+                .maxAge((int) lifetime.toSeconds())
+                .httpOnly(true)
+                .secure(SecureContextResolver.isSecureContext(session))
+                .sameSite(NewCookie.SameSite.LAX)
+                .build();
+        session.getContext().getHttpResponse().setCookieIfAbsent(cookie);
+    }
+}
