@@ -23,7 +23,7 @@ cat <<TXT
                   (append ?kc_locale=nl or pick Nederlands on the login page for Dutch)
 
   user    password      groups                     what the step does
-  alice   demo-alice    /staff                     required: enrols at first login, then asks a code
+  alice   demo-alice    /staff                     required: grace page (14 days) or enrolment, then a code
   bob     demo-bob      /staff/doctors             required (subgroups count)
   carol   demo-carol    /staff, /no-smartphone     exempt: never forced, asked only if enrolled
   frank   demo-frank    /staff, /extranet          required (required wins over optional)

@@ -1,7 +1,11 @@
 package io.github.grouptotp.keycloak;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,6 +40,7 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.utils.CredentialHelper;
 
+import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.GroupTotpPolicy;
 import io.github.grouptotp.policy.LoginOutcome;
@@ -57,16 +62,24 @@ public class GroupTotpAuthenticator implements Authenticator {
 
     /** LOGIN event detail carrying a {@link LoginOutcome}. */
     public static final String EVENT_DETAIL = "group_totp";
+    /** LOGIN event detail with the grace deadline (ISO-8601 instant) when enrolment was skipped. */
+    public static final String DEADLINE_EVENT_DETAIL = "group_totp_deadline";
+    /** LOGIN_ERROR error when "log in without it for now" is posted after the deadline. */
+    public static final String GRACE_OVER_EVENT_ERROR = "group_totp_grace_over";
 
     static final String FIELD_OTP = "otp";
     static final String CODE_TEMPLATE = "group-totp-code.ftl";
     static final String ENROL_TEMPLATE = "group-totp-enrol.ftl";
     static final String ERROR_TEMPLATE = "group-totp-error.ftl";
+    static final String GRACE_TEMPLATE = "group-totp-grace.ftl";
+    static final String FIELD_ENROL = "enrol";
+    static final String FIELD_SKIP = "skip";
 
     /** Which page this login was shown last, so that a POST is only accepted for the page it answers. */
     static final String STAGE_NOTE = "group-totp.stage";
     static final String STAGE_CODE = "code";
     static final String STAGE_ENROL = "enrol";
+    static final String STAGE_GRACE = "grace";
     /** The secret being enrolled. Server-side only, so a client cannot choose it; dies with the login. */
     static final String ENROL_SECRET_NOTE = "group-totp.enrol-secret";
     /** Set once config problems and unknown groups were logged for this login. */
@@ -80,6 +93,7 @@ public class GroupTotpAuthenticator implements Authenticator {
     static final String MSG_LOCKED_TEMPORARILY = "groupTotp.lockedTemporarily";
     static final String MSG_LOCKED_PERMANENTLY = "groupTotp.lockedPermanently";
     static final String MSG_SESSION_EXPIRED = "groupTotp.sessionExpired";
+    static final String MSG_GRACE_OVER = "groupTotp.graceOver";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -101,13 +115,15 @@ public class GroupTotpAuthenticator implements Authenticator {
                 context.challenge(codePage(context, null));
             }
             case ENROL -> {
-                AuthenticationSessionModel authSession = context.getAuthenticationSession();
-                authSession.setAuthNote(STAGE_NOTE, STAGE_ENROL);
-                // Keep the secret across page reloads of the same login: the user may have scanned it already.
-                if (authSession.getAuthNote(ENROL_SECRET_NOTE) == null) {
-                    authSession.setAuthNote(ENROL_SECRET_NOTE, HmacOTP.generateSecret(20));
+                GracePeriod.Status grace = graceStatus(context, config);
+                // A reload after "set it up now" stays on the enrolment the user started.
+                boolean enrolmentStarted = STAGE_ENROL.equals(context.getAuthenticationSession().getAuthNote(STAGE_NOTE));
+                if (grace.active() && !enrolmentStarted) {
+                    context.getAuthenticationSession().setAuthNote(STAGE_NOTE, STAGE_GRACE);
+                    context.challenge(gracePage(context, grace));
+                } else {
+                    startEnrolment(context, null);
                 }
-                context.challenge(enrolPage(context, null));
             }
             case PASS -> {
                 context.getEvent().detail(EVENT_DETAIL, decision.passOutcome().eventDetail());
@@ -123,12 +139,67 @@ public class GroupTotpAuthenticator implements Authenticator {
             verifyCode(context);
         } else if (STAGE_ENROL.equals(stage)) {
             confirmEnrolment(context);
+        } else if (STAGE_GRACE.equals(stage)) {
+            graceChoice(context);
         } else {
             // A POST for a page this login never showed: refuse it and offer a fresh start.
             LOG.debugf("user %s: form posted without a page shown by this step", context.getUser().getId());
             context.getEvent().user(context.getUser()).error(Errors.INVALID_AUTHENTICATION_SESSION);
             context.forceChallenge(errorPage(context, MSG_SESSION_EXPIRED));
         }
+    }
+
+    private static void startEnrolment(AuthenticationFlowContext context, FormMessage message) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setAuthNote(STAGE_NOTE, STAGE_ENROL);
+        // Keep the secret across page reloads of the same login: the user may have scanned it already.
+        if (authSession.getAuthNote(ENROL_SECRET_NOTE) == null) {
+            authSession.setAuthNote(ENROL_SECRET_NOTE, HmacOTP.generateSecret(20));
+        }
+        context.challenge(enrolPage(context, message));
+    }
+
+    /** The user answered the grace page: set it up now, or log in without it for now. */
+    private void graceChoice(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        UserModel user = context.getUser();
+        if (form.containsKey(FIELD_SKIP)) {
+            if (isEnrolled(user)) {
+                // Enrolled in another tab since the grace page was shown: the code is needed now.
+                context.getAuthenticationSession().setAuthNote(STAGE_NOTE, STAGE_CODE);
+                context.challenge(codePage(context, new FormMessage(FIELD_OTP, MSG_ALREADY_ENROLLED)));
+                return;
+            }
+            // Checked again, from the same source as the page: a skip posted after the deadline is refused.
+            GracePeriod.Status grace = graceStatus(context, config(context));
+            if (!grace.active()) {
+                LOG.debugf("user %s: skip refused, grace period over", user.getId());
+                context.getEvent().user(user).error(GRACE_OVER_EVENT_ERROR);
+                startEnrolment(context, new FormMessage(null, MSG_GRACE_OVER));
+                return;
+            }
+            clearNotes(context.getAuthenticationSession());
+            context.getEvent()
+                    .detail(EVENT_DETAIL, LoginOutcome.GRACE_SKIPPED.eventDetail())
+                    .detail(DEADLINE_EVENT_DETAIL, grace.deadline().orElseThrow().toString());
+            context.success();
+        } else if (form.containsKey(FIELD_ENROL)) {
+            startEnrolment(context, null);
+        } else {
+            context.challenge(gracePage(context, graceStatus(context, config(context))));
+        }
+    }
+
+    /** The user's grace period; stamps the grace start on first need and logs an unreadable one. */
+    private static GracePeriod.Status graceStatus(AuthenticationFlowContext context, GroupTotpConfig config) {
+        UserModel user = context.getUser();
+        GracePeriod.Status grace = GracePeriod.evaluate(config, user.getFirstAttribute(GracePeriod.START_ATTRIBUTE), now());
+        grace.startToStore().ifPresent(start -> user.setSingleAttribute(GracePeriod.START_ATTRIBUTE, start.toString()));
+        grace.problem().ifPresent(problem -> LOG.errorf(
+                "User %s has an unreadable attribute %s (%s): the grace period counts as over. "
+                        + "Delete the attribute to grant a fresh grace period.",
+                user.getId(), GracePeriod.START_ATTRIBUTE, problem));
+        return grace;
     }
 
     private void verifyCode(AuthenticationFlowContext context) {
@@ -343,6 +414,16 @@ public class GroupTotpAuthenticator implements Authenticator {
             form.addError(error);
         }
         return form.createForm(ENROL_TEMPLATE);
+    }
+
+    private static Response gracePage(AuthenticationFlowContext context, GracePeriod.Status grace) {
+        Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
+        LocalDate deadline = grace.deadlineDate().orElseThrow();
+        return context.form()
+                .setAttribute("graceDeadline", deadline.toString())
+                .setAttribute("graceDeadlineText", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(deadline))
+                .setAttribute("graceDaysLeft", grace.daysLeft(now()))
+                .createForm(GRACE_TEMPLATE);
     }
 
     private static Response errorPage(AuthenticationFlowContext context, String message) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
 
 /**
@@ -51,6 +52,25 @@ final class GroupTotpConfigProperties {
                     + "as 0 and logged as an error.")
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_REMEMBER_HOURS))
+            .add()
+            .property()
+            .name(GroupTotpConfig.GRACE_DAYS)
+            .label("Grace period (days)")
+            .helpText("Days during which a required user who has not set up an app may still log in without it, "
+                    + "counted per user from the first login at which this applied (stored on the user as "
+                    + "attribute " + GracePeriod.START_ATTRIBUTE + "). 0 forces set-up at once. Whole days, 0 to "
+                    + GroupTotpConfig.MAX_GRACE_DAYS + "; any other value means no grace and is logged as an error.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_GRACE_DAYS))
+            .add()
+            .property()
+            .name(GroupTotpConfig.ENFORCEMENT_DATE)
+            .label("Enforcement date (yyyy-MM-dd, UTC)")
+            .helpText("Optional. If set, set-up is forced for everyone from this date (00:00 UTC) instead of "
+                    + "counting grace days per user; users first seen after it get no grace. A value that is not "
+                    + "a date means no grace and is logged as an error.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue("")
             .add()
             .build();
 

@@ -1,9 +1,13 @@
 package io.github.grouptotp.policy;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The admin-console settings of one "Group TOTP policy" step, typed.
@@ -16,12 +20,15 @@ import java.util.Map;
  * @param problems one sentence per unusable value, naming the key and the value; empty when all is well
  */
 public record GroupTotpConfig(List<String> requiredGroups, List<String> optionalGroups, List<String> exemptGroups,
-                              int rememberHours, List<String> problems) {
+                              int rememberHours, int graceDays, Optional<LocalDate> enforcementDate,
+                              List<String> problems) {
 
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String OPTIONAL_GROUPS = "optionalGroups";
     public static final String EXEMPT_GROUPS = "exemptGroups";
     public static final String REMEMBER_HOURS = "rememberHours";
+    public static final String GRACE_DAYS = "graceDays";
+    public static final String ENFORCEMENT_DATE = "enforcementDate";
 
     public static final String DEFAULT_REQUIRED_GROUPS = "/staff";
     public static final String DEFAULT_OPTIONAL_GROUPS = "/extranet";
@@ -30,6 +37,10 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final int MAX_REMEMBER_HOURS = 720;
     /** Used instead of an unusable {@code rememberHours}: asking at every login is the safe side. */
     public static final int SAFE_REMEMBER_HOURS = 0;
+    public static final int DEFAULT_GRACE_DAYS = 14;
+    public static final int MAX_GRACE_DAYS = 365;
+    /** Used instead of an unusable grace setting: no grace is the safe side. */
+    public static final int NO_GRACE = 0;
 
     /** How Keycloak joins the values of a multivalued config property. */
     static final String MULTIVALUE_SEPARATOR = "##";
@@ -43,16 +54,42 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
         problems = List.copyOf(problems);
     }
 
+    /** Whether required users who have not enrolled may still skip for a while. */
+    public boolean graceConfigured() {
+        return graceDays > 0 || enforcementDate.isPresent();
+    }
+
     /** Reads the stored config of a step; {@code null} (a step never configured) gives the defaults. */
     public static GroupTotpConfig from(Map<String, String> stored) {
         Map<String, String> values = stored == null ? Map.of() : stored;
         List<String> problems = new ArrayList<>();
+        int rememberHours = wholeNumber(values, REMEMBER_HOURS, DEFAULT_REMEMBER_HOURS, MAX_REMEMBER_HOURS, SAFE_REMEMBER_HOURS, problems);
+        int problemsBeforeGrace = problems.size();
+        int graceDays = wholeNumber(values, GRACE_DAYS, DEFAULT_GRACE_DAYS, MAX_GRACE_DAYS, NO_GRACE, problems);
+        Optional<LocalDate> enforcementDate = date(values, ENFORCEMENT_DATE, problems);
+        if (problems.size() > problemsBeforeGrace) {
+            // Either grace setting unusable: no grace at all, rather than guessing which one the admin meant.
+            graceDays = NO_GRACE;
+            enforcementDate = Optional.empty();
+        }
         return new GroupTotpConfig(
                 groupPaths(values.getOrDefault(REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
                 groupPaths(values.getOrDefault(OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
                 groupPaths(values.getOrDefault(EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
-                wholeNumber(values, REMEMBER_HOURS, DEFAULT_REMEMBER_HOURS, MAX_REMEMBER_HOURS, SAFE_REMEMBER_HOURS, problems),
-                problems);
+                rememberHours, graceDays, enforcementDate, problems);
+    }
+
+    private static Optional<LocalDate> date(Map<String, String> values, String key, List<String> problems) {
+        String raw = values.get(key);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(raw.trim(), DateTimeFormatter.ISO_LOCAL_DATE));
+        } catch (DateTimeParseException e) {
+            problems.add(String.format("%s '%s' is not a date like 2026-12-31; no grace period is given", key, raw));
+            return Optional.empty();
+        }
     }
 
     private static List<String> groupPaths(String value) {

@@ -6,6 +6,8 @@ public enum LoginOutcome {
     ENROLLED("enrolled"),
     /** Enrolled, and this browser was remembered after an earlier code. */
     REMEMBERED("remembered"),
+    /** Required and not enrolled, chose "log in without it for now" during the grace period. */
+    GRACE_SKIPPED("grace_skipped"),
     /** Exempt and not enrolled. */
     NOT_REQUIRED("not_required"),
     /** Optional (or in no listed group) and not enrolled. */

@@ -87,6 +87,23 @@ public final class AdminApi {
         return result;
     }
 
+    /** Sets (or with null, removes) one attribute of a user, as an admin does in the console. */
+    public void setUserAttribute(String realm, String userId, String name, String value) {
+        ObjectNode user = (ObjectNode) json("GET", "/admin/realms/" + realm + "/users/" + userId);
+        ObjectNode attributes = user.has("attributes") ? (ObjectNode) user.get("attributes") : user.putObject("attributes");
+        if (value == null) {
+            attributes.remove(name);
+        } else {
+            attributes.putArray(name).add(value);
+        }
+        send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+    }
+
+    public String userAttribute(String realm, String userId, String name) {
+        JsonNode values = json("GET", "/admin/realms/" + realm + "/users/" + userId).path("attributes").path(name);
+        return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
+    }
+
     public void deleteCredential(String realm, String userId, String credentialId) {
         send("DELETE", "/admin/realms/" + realm + "/users/" + userId + "/credentials/" + credentialId, null, 204);
     }

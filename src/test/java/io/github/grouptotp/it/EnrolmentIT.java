@@ -18,7 +18,7 @@ class EnrolmentIT extends KeycloakIT {
         TestUser alice = newUser("/staff");
         Browser browser = newBrowser(REALM);
 
-        Page enrol = loginWithPassword(browser, alice);
+        Page enrol = loginToEnrolPage(browser, alice);
 
         assertEquals(200, enrol.status());
         assertEquals("Set up two-step verification", enrol.text("#kc-page-title"));
@@ -70,14 +70,14 @@ class EnrolmentIT extends KeycloakIT {
     @Test
     void unconfirmedQrCodeIsThrownAwayAndAFreshOneIsShownNextTime() {
         TestUser user = newUser("/staff");
-        Page first = loginWithPassword(newBrowser(REALM), user);
+        Page first = loginToEnrolPage(newBrowser(REALM), user);
         String scannedKey = first.text("#kc-totp-secret-key");
         // The user scans the code, then closes the tab without entering a code.
 
         assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"));
 
         Browser later = newBrowser(REALM);
-        Page second = loginWithPassword(later, user);
+        Page second = loginToEnrolPage(later, user);
         assertNotEquals(scannedKey, second.text("#kc-totp-secret-key"));
 
         Page refused = later.submit(second, "#group-totp-enrol-form",
@@ -90,7 +90,7 @@ class EnrolmentIT extends KeycloakIT {
     void reloadingTheEnrolmentPageKeepsTheKeyOfThisLogin() {
         TestUser user = newUser("/staff");
         Browser browser = newBrowser(REALM);
-        Page enrol = loginWithPassword(browser, user);
+        Page enrol = loginToEnrolPage(browser, user);
 
         // What a reload or the back button requests: the step's URL without the one-time session code.
         String action = enrol.document().selectFirst("#group-totp-enrol-form").absUrl("action");
@@ -104,7 +104,7 @@ class EnrolmentIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         Browser browser = newBrowser(REALM);
 
-        Page enrol = loginWithPassword(browser, user, "nl");
+        Page enrol = loginToEnrolPage(browser, user, "nl");
 
         assertEquals("Verificatie in twee stappen instellen", enrol.text("#kc-page-title"));
         assertTrue(enrol.text("#group-totp-enrol-steps").contains("Installeer een van deze apps"));

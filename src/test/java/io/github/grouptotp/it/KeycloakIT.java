@@ -102,11 +102,30 @@ abstract class KeycloakIT {
         return browser.submit(login, "#kc-form-login", Map.of("username", user.username(), "password", user.password()));
     }
 
+    /** Logs a required user in up to the enrolment page, choosing "set it up now" if the grace page comes first. */
+    Page loginToEnrolPage(Browser browser, TestUser user) {
+        return loginToEnrolPage(browser, user, null);
+    }
+
+    Page loginToEnrolPage(Browser browser, TestUser user, String uiLocale) {
+        Page page = loginWithPassword(browser, user, uiLocale);
+        if (page.has("#group-totp-grace-form")) {
+            page = browser.submit(page, "#group-totp-grace-form", Map.of("enrol", ""));
+        }
+        assertTrue(page.has("#group-totp-enrol-form"), "enrolment page expected: " + page);
+        return page;
+    }
+
+    /** The user is made to set up an app: the grace page or the enrolment page, and no login. */
+    static void assertMustEnrol(Page page) {
+        assertTrue(!page.loggedIn() && (page.has("#group-totp-grace-form") || page.has("#group-totp-enrol-form")),
+                "grace or enrolment page expected: " + page);
+    }
+
     /** Enrols {@code user} through the enrolment page of a new browser and returns their authenticator app. */
     AuthenticatorApp enrol(TestUser user) {
         Browser browser = newBrowser(user.realm());
-        Page enrolPage = loginWithPassword(browser, user);
-        assertTrue(enrolPage.has("#group-totp-enrol-form"), "enrolment page expected: " + enrolPage);
+        Page enrolPage = loginToEnrolPage(browser, user);
         AuthenticatorApp app = AuthenticatorApp.fromKey(enrolPage.text("#kc-totp-secret-key"));
         Page done = browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
         assertTrue(done.loggedIn(), "enrolment should log in: " + done);

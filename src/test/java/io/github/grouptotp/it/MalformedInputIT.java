@@ -36,7 +36,7 @@ class MalformedInputIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         Browser browser = newBrowser(REALM);
 
-        Page page = browser.submit(loginWithPassword(browser, user), "#group-totp-enrol-form", Map.of("otp", "1".repeat(10_000)));
+        Page page = browser.submit(loginToEnrolPage(browser, user), "#group-totp-enrol-form", Map.of("otp", "1".repeat(10_000)));
 
         assertEquals(200, page.status());
         assertFalse(page.loggedIn());
@@ -48,7 +48,7 @@ class MalformedInputIT extends KeycloakIT {
     void missingFieldOnBothPages() {
         TestUser user = newUser("/staff");
         Browser enrolBrowser = newBrowser(REALM);
-        Page enrol = loginWithPassword(enrolBrowser, user);
+        Page enrol = loginToEnrolPage(enrolBrowser, user);
         String enrolAction = enrol.document().selectFirst("#group-totp-enrol-form").absUrl("action");
 
         Page noEnrolCode = enrolBrowser.postRaw(enrolAction, "");
