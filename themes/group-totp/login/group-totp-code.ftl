@@ -12,6 +12,11 @@
             <@buttons.actionGroup>
                 <@buttons.button id="kc-login" name="login" label="groupTotp.verify" />
             </@buttons.actionGroup>
+            <#if groupTotpRecoveryOffered!false>
+                <@buttons.actionGroup>
+                    <@buttons.button id="group-totp-use-recovery" name="recovery" type="link" label="groupTotp.useRecoveryCode" />
+                </@buttons.actionGroup>
+            </#if>
         </form>
     </#if>
 </@layout.registrationLayout>

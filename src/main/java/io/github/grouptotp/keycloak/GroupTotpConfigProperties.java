@@ -72,6 +72,16 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue("")
             .add()
+            .property()
+            .name(GroupTotpConfig.RECOVERY_CODES)
+            .label("Recovery codes")
+            .helpText("Right after a user sets up an authenticator app, show Keycloak's recovery codes to save, "
+                    + "once. A recovery code completes one login and is followed by setting up a new phone. "
+                    + "Needs the required actions 'Recovery Authentication Codes' and '"
+                    + "Reset authenticator app' enabled.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_RECOVERY_CODES))
+            .add()
             .build();
 
     private GroupTotpConfigProperties() {

@@ -67,8 +67,15 @@ final class RememberedBrowserCookie {
                 token.getIat() == null ? null : Instant.ofEpochSecond(token.getIat())));
     }
 
-    /** Remembers this browser for the user, for {@code rememberHours} from {@code now}. */
-    static void issue(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
+    /** Remembers this browser for the user, for {@code rememberHours} from {@code now}; nothing if 0. */
+    static void issueIfEnabled(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
+                               int rememberHours, Instant now) {
+        if (rememberHours > 0 && credentialId != null) {
+            issue(session, realm, user, credentialId, rememberHours, now);
+        }
+    }
+
+    private static void issue(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
                       int rememberHours, Instant now) {
         Duration lifetime = Duration.ofHours(rememberHours);
         JsonWebToken token = new JsonWebToken()

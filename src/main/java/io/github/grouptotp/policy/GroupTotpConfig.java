@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public record GroupTotpConfig(List<String> requiredGroups, List<String> optionalGroups, List<String> exemptGroups,
                               int rememberHours, int graceDays, Optional<LocalDate> enforcementDate,
-                              List<String> problems) {
+                              boolean recoveryCodes, List<String> problems) {
 
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String OPTIONAL_GROUPS = "optionalGroups";
@@ -29,6 +29,7 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final String REMEMBER_HOURS = "rememberHours";
     public static final String GRACE_DAYS = "graceDays";
     public static final String ENFORCEMENT_DATE = "enforcementDate";
+    public static final String RECOVERY_CODES = "recoveryCodes";
 
     public static final String DEFAULT_REQUIRED_GROUPS = "/staff";
     public static final String DEFAULT_OPTIONAL_GROUPS = "/extranet";
@@ -41,6 +42,8 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final int MAX_GRACE_DAYS = 365;
     /** Used instead of an unusable grace setting: no grace is the safe side. */
     public static final int NO_GRACE = 0;
+
+    public static final boolean DEFAULT_RECOVERY_CODES = true;
 
     /** How Keycloak joins the values of a multivalued config property. */
     static final String MULTIVALUE_SEPARATOR = "##";
@@ -76,7 +79,21 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
                 groupPaths(values.getOrDefault(REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
                 groupPaths(values.getOrDefault(OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
                 groupPaths(values.getOrDefault(EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
-                rememberHours, graceDays, enforcementDate, problems);
+                rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems), problems);
+    }
+
+    /** An unusable flag is off: recovery codes are a second way in, so they are only handed out when clearly wanted. */
+    private static boolean flag(Map<String, String> values, String key, boolean defaultValue, List<String> problems) {
+        String raw = values.get(key);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        String value = raw.trim();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        problems.add(String.format("%s '%s' is not true or false; using false", key, raw));
+        return false;
     }
 
     private static Optional<LocalDate> date(Map<String, String> values, String key, List<String> problems) {

@@ -6,6 +6,10 @@ public enum LoginOutcome {
     ENROLLED("enrolled"),
     /** Enrolled, and this browser was remembered after an earlier code. */
     REMEMBERED("remembered"),
+    /** An admin reset the user's authenticator: no code asked; the reset required action enrols a new one. */
+    RESET("reset"),
+    /** The user logged in with a recovery code; a reset follows in the same login. */
+    RECOVERY_CODE("recovery_code"),
     /** Required and not enrolled, chose "log in without it for now" during the grace period. */
     GRACE_SKIPPED("grace_skipped"),
     /** Exempt and not enrolled. */

@@ -104,6 +104,19 @@ public final class AdminApi {
         return values.isArray() && values.size() > 0 ? values.get(0).asText() : null;
     }
 
+    /** Assigns a required action to the user, as in the console's "Required user actions". */
+    public void assignRequiredAction(String realm, String userId, String action) {
+        ObjectNode user = (ObjectNode) json("GET", "/admin/realms/" + realm + "/users/" + userId);
+        user.putArray("requiredActions").add(action);
+        send("PUT", "/admin/realms/" + realm + "/users/" + userId, user.toString(), 204);
+    }
+
+    public List<String> requiredActions(String realm, String userId) {
+        List<String> actions = new ArrayList<>();
+        json("GET", "/admin/realms/" + realm + "/users/" + userId).path("requiredActions").forEach(a -> actions.add(a.asText()));
+        return actions;
+    }
+
     public void deleteCredential(String realm, String userId, String credentialId) {
         send("DELETE", "/admin/realms/" + realm + "/users/" + userId + "/credentials/" + credentialId, null, 204);
     }

@@ -18,6 +18,7 @@ public final class AuthenticatorApp {
 
     private final byte[] secret;
     private final Set<String> used = new HashSet<>();
+    private String lastCode;
 
     private AuthenticatorApp(byte[] secret) {
         this.secret = secret;
@@ -43,10 +44,16 @@ public final class AuthenticatorApp {
         for (long step : new long[] {now, now + 1}) {
             String code = codeAt(step);
             if (used.add(code)) {
+                lastCode = code;
                 return code;
             }
         }
         throw new IllegalStateException("Two codes were used in this 30-second step already; a test needs at most two");
+    }
+
+    /** The code {@link #freshCode()} handed out last. */
+    public String lastCode() {
+        return lastCode;
     }
 
     /** A well-formed code that is wrong for every step the server could accept. */

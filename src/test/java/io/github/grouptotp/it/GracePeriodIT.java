@@ -134,7 +134,7 @@ class GracePeriodIT extends KeycloakIT {
 
         assertTrue(enrol.has("#kc-totp-secret-qr-code"), enrol.toString());
         AuthenticatorApp app = AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key"));
-        assertTrue(browser.submit(enrol, "#group-totp-enrol-form", Map.of("otp", app.freshCode())).loggedIn());
+        assertTrue(submitEnrolment(browser, enrol, app).result().loggedIn());
         assertEquals("enrolled", lastLoginOutcome(user));
     }
 

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,14 +81,17 @@ abstract class KeycloakIT {
         return new Browser(redirectUri(realm));
     }
 
-    Page openLogin(Browser browser, String realm, String uiLocale) {
-        String url = server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth"
+    /** The application's authorization request (account console client, PKCE). */
+    String authUrl(String realm) {
+        return server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth"
                 + "?client_id=" + CLIENT_ID
                 + "&redirect_uri=" + AdminApi.encode(redirectUri(realm))
                 + "&response_type=code&scope=openid"
-                + "&code_challenge=" + codeChallenge() + "&code_challenge_method=S256"
-                + (uiLocale == null ? "" : "&ui_locales=" + uiLocale);
-        Page page = browser.get(url);
+                + "&code_challenge=" + codeChallenge() + "&code_challenge_method=S256";
+    }
+
+    Page openLogin(Browser browser, String realm, String uiLocale) {
+        Page page = browser.get(authUrl(realm) + (uiLocale == null ? "" : "&ui_locales=" + uiLocale));
         assertTrue(page.has("#kc-form-login"), "login form expected: " + page);
         return page;
     }
@@ -122,14 +126,36 @@ abstract class KeycloakIT {
                 "grace or enrolment page expected: " + page);
     }
 
+    /** What a user has after setting up: the app, and the recovery codes Keycloak showed (if any). */
+    record Enrolment(AuthenticatorApp app, List<String> recoveryCodes, Page result) {
+    }
+
     /** Enrols {@code user} through the enrolment page of a new browser and returns their authenticator app. */
     AuthenticatorApp enrol(TestUser user) {
-        Browser browser = newBrowser(user.realm());
+        return enrolIn(newBrowser(user.realm()), user).app();
+    }
+
+    /** Enrols {@code user} in {@code browser}, saving the recovery codes if Keycloak shows them; ends logged in. */
+    Enrolment enrolIn(Browser browser, TestUser user) {
         Page enrolPage = loginToEnrolPage(browser, user);
         AuthenticatorApp app = AuthenticatorApp.fromKey(enrolPage.text("#kc-totp-secret-key"));
-        Page done = browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
-        assertTrue(done.loggedIn(), "enrolment should log in: " + done);
-        return app;
+        Enrolment enrolment = submitEnrolment(browser, enrolPage, app);
+        assertTrue(enrolment.result().loggedIn(), "enrolment should log in: " + enrolment.result());
+        return enrolment;
+    }
+
+    /**
+     * Submits the app's fresh code on an enrolment page; if Keycloak then shows recovery codes, reads them and
+     * confirms they were saved, as a user would.
+     */
+    Enrolment submitEnrolment(Browser browser, Page enrolPage, AuthenticatorApp app) {
+        Page page = browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
+        List<String> codes = List.of();
+        if (page.has("#kc-recovery-codes-settings-form")) {
+            codes = page.document().select("#kc-recovery-codes-list li").eachText();
+            page = browser.submit(page, "#kc-recovery-codes-settings-form", Map.of());
+        }
+        return new Enrolment(app, codes, page);
     }
 
     /** Redeems the authorization code at the token endpoint, as the application would. */

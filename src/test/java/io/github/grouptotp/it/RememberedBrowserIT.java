@@ -40,14 +40,6 @@ class RememberedBrowserIT extends KeycloakIT {
         admin.updateStepConfig(RREALM, FLOW, Map.of("rememberHours", "8"));
     }
 
-    /** Enrols the user in {@code browser} and returns their app; the browser is then remembered. */
-    private AuthenticatorApp enrolIn(Browser browser, TestUser user) {
-        Page enrolPage = loginToEnrolPage(browser, user);
-        AuthenticatorApp app = AuthenticatorApp.fromKey(enrolPage.text("#kc-totp-secret-key"));
-        assertTrue(browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode())).loggedIn());
-        return app;
-    }
-
     private HttpCookie rememberCookie(Browser browser) {
         List<HttpCookie> cookies = browser.cookies(COOKIE_PREFIX);
         assertEquals(1, cookies.size(), "one remember cookie: " + cookies);
@@ -64,7 +56,7 @@ class RememberedBrowserIT extends KeycloakIT {
     void secondLoginInTheSameBrowserAsksNoCode() {
         TestUser user = newUserIn(RREALM, "/staff");
         Browser browser = newBrowser(RREALM);
-        AuthenticatorApp app = enrolIn(browser, user);
+        AuthenticatorApp app = enrolIn(browser, user).app();
         browser.restart();
 
         Page page = loginWithPassword(browser, user);
@@ -81,8 +73,9 @@ class RememberedBrowserIT extends KeycloakIT {
         Browser browser = newBrowser(RREALM);
         Page enrolPage = loginToEnrolPage(browser, user);
         String key = enrolPage.text("#kc-totp-secret-key").replace(" ", "");
-        String code = AuthenticatorApp.fromKey(key).freshCode();
-        assertTrue(browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", code)).loggedIn());
+        AuthenticatorApp app = AuthenticatorApp.fromKey(key);
+        assertTrue(submitEnrolment(browser, enrolPage, app).result().loggedIn());
+        String code = app.lastCode();
 
         HttpCookie cookie = rememberCookie(browser);
         String header = browser.setCookieHeaders().stream().filter(h -> h.startsWith(cookie.getName() + "=")).findFirst().orElseThrow();

@@ -1,0 +1,99 @@
+package io.github.grouptotp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Keycloak's recovery codes, shown after enrolment and usable on the code page ("Lost your phone?"). */
+class RecoveryCodesIT extends KeycloakIT {
+
+    private Page recoveryPage(Browser browser, TestUser user) {
+        Page codePage = loginWithPassword(browser, user);
+        assertTrue(codePage.has("#group-totp-code-form button[name=recovery]"), "recovery offered: " + codePage);
+        Page recovery = browser.submit(codePage, "#group-totp-code-form", Map.of("recovery", ""));
+        assertTrue(recovery.has("#group-totp-recovery-form"), recovery.toString());
+        return recovery;
+    }
+
+    @Test
+    void recoveryCodesAreShownOnceAfterEnrolmentAndStoredByKeycloak() {
+        TestUser user = newUser("/staff");
+
+        Enrolment enrolment = enrolIn(newBrowser(REALM), user);
+
+        assertEquals(12, enrolment.recoveryCodes().size());
+        assertTrue(enrolment.recoveryCodes().get(0).matches("[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"), enrolment.recoveryCodes().get(0));
+        assertEquals(1, admin.credentials(REALM, user.id(), "recovery-authn-codes").size());
+        Browser browser = newBrowser(REALM);
+        Page codePage = loginWithPassword(browser, user);
+        Page done = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", enrolment.app().freshCode()));
+        assertTrue(done.loggedIn(), "no recovery codes page at later logins: " + done);
+    }
+
+    @Test
+    void aRecoveryCodeLogsInOnceAndForcesANewPhoneAndNewCodesInTheSameLogin() {
+        TestUser user = newUser("/staff");
+        Enrolment old = enrolIn(newBrowser(REALM), user);
+        String oldCredential = admin.credentials(REALM, user.id(), "otp").get(0).get("id").asText();
+        Browser browser = newBrowser(REALM);
+
+        Page enrol = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form",
+                Map.of("recoveryCodeInput", old.recoveryCodes().get(0)));
+
+        assertTrue(enrol.has("#group-totp-enrol-form"), "a new phone is set up in the same login: " + enrol);
+        assertFalse(enrol.has("[name=skip]"));
+        assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"), "the lost phone's credential is removed");
+        Enrolment fresh = submitEnrolment(browser, enrol, AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key")));
+        assertTrue(fresh.result().loggedIn(), fresh.result().toString());
+        assertEquals(12, fresh.recoveryCodes().size(), "new recovery codes");
+        assertFalse(fresh.recoveryCodes().contains(old.recoveryCodes().get(1)));
+        assertEquals("recovery_code", lastLoginOutcome(user));
+        assertEquals(List.of(), admin.requiredActions(REALM, user.id()), "nothing was stored on the user for this login");
+        assertFalse(admin.credentials(REALM, user.id(), "otp").get(0).get("id").asText().equals(oldCredential));
+
+        // Neither the used code nor the other old ones work again.
+        for (String oldCode : List.of(old.recoveryCodes().get(0), old.recoveryCodes().get(1))) {
+            Browser again = newBrowser(REALM);
+            Page refused = again.submit(recoveryPage(again, user), "#group-totp-recovery-form", Map.of("recoveryCodeInput", oldCode));
+            assertFalse(refused.loggedIn(), "old code " + oldCode);
+            assertTrue(refused.text("#input-error-recoveryCodeInput").contains("not valid or was already used"));
+        }
+    }
+
+    @Test
+    void aWrongRecoveryCodeIsRefusedAndCountedForBruteForce() throws Exception {
+        TestUser user = newUser("/staff");
+        enrolIn(newBrowser(REALM), user);
+        Browser browser = newBrowser(REALM);
+
+        Page refused = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form",
+                Map.of("recoveryCodeInput", "AAAA-BBBB-CCCC"));
+
+        assertFalse(refused.loggedIn());
+        assertTrue(refused.text("#input-error-recoveryCodeInput").contains("not valid or was already used"));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (admin.bruteForceStatus(REALM, user.id()).path("numFailures").asInt() != 1) {
+            assertTrue(Instant.now().isBefore(deadline), "failure never counted");
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void backToTheAppCode() {
+        TestUser user = newUser("/staff");
+        AuthenticatorApp app = enrolIn(newBrowser(REALM), user).app();
+        Browser browser = newBrowser(REALM);
+
+        Page codePage = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form", Map.of("code", ""));
+
+        assertTrue(codePage.has("#group-totp-code-form"), codePage.toString());
+        assertTrue(browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
+    }
+}
