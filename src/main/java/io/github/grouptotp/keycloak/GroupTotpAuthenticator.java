@@ -14,24 +14,20 @@ import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
-import org.keycloak.models.AuthenticatorConfigModel;
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
-import io.github.grouptotp.policy.GroupTotpPolicy;
 import io.github.grouptotp.policy.LoginOutcome;
-import io.github.grouptotp.policy.Membership;
 import io.github.grouptotp.policy.PolicyDecision;
 import io.github.grouptotp.policy.RememberedBrowser;
 import io.github.grouptotp.policy.RememberedBrowserRules;
+import io.github.grouptotp.policy.TotpMode;
 
 /**
  * The "Group TOTP policy" browser-flow step: translates the flow context into a {@link GroupTotpPolicy}
@@ -58,11 +54,12 @@ public class GroupTotpAuthenticator implements Authenticator {
     static final String STAGE_RECOVERY = "recovery";
     /** Set when this login verified a code, so that a reset started right after does not ask again. */
     static final String CODE_VERIFIED_NOTE = "group-totp.code-verified";
+    /** Wrong codes allowed in one login, whatever the realm's brute-force settings (off by default). */
+    static final int MAX_WRONG_CODES_PER_LOGIN = 5;
+    static final String WRONG_CODES_NOTE = "group-totp.wrong-codes";
     /** The LOGIN event details of this login, kept for a login that finishes in a later request. */
     static final String OUTCOME_NOTE = "group-totp.outcome";
     static final String DEADLINE_NOTE = "group-totp.deadline";
-    /** Set once config problems and unknown groups were logged for this login. */
-    static final String CONFIG_LOGGED_NOTE = "group-totp.config-logged";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -73,13 +70,21 @@ public class GroupTotpAuthenticator implements Authenticator {
             context.success();
             return;
         }
-        GroupTotpConfig config = config(context);
-        PolicyDecision decision = decide(context, config);
+        if (wrongCodes(context) >= MAX_WRONG_CODES_PER_LOGIN) {
+            context.forceChallenge(TotpPages.error(context.form(), TotpPages.MSG_TOO_MANY_WRONG_CODES));
+            return;
+        }
+        GroupTotpConfig config = FlowPolicy.config(context);
+        PolicyDecision decision = FlowPolicy.decide(context, config);
         boolean enrolled = TotpCredentials.isEnrolled(user);
         LOG.debugf("user %s: mode %s, enrolled %s", user.getId(), decision.mode(), enrolled);
 
         switch (decision.nextStep(enrolled)) {
             case ASK_CODE -> {
+                if (decision.mode() == TotpMode.REQUIRED) {
+                    // Stamps the grace start if missing, so removing the app later opens no fresh grace period.
+                    graceStatus(context, config);
+                }
                 // Only users who would be asked for a code can be remembered: it never skips enrolment.
                 if (isRememberedBrowser(context, config)) {
                     recordOutcome(context, LoginOutcome.REMEMBERED, null);
@@ -109,7 +114,10 @@ public class GroupTotpAuthenticator implements Authenticator {
     @Override
     public void action(AuthenticationFlowContext context) {
         String stage = context.getAuthenticationSession().getAuthNote(STAGE_NOTE);
-        if (STAGE_CODE.equals(stage)) {
+        if (wrongCodes(context) >= MAX_WRONG_CODES_PER_LOGIN) {
+            // This login is spent, whatever realm brute-force detection says: only a new login may try again.
+            context.forceChallenge(TotpPages.error(context.form(), TotpPages.MSG_TOO_MANY_WRONG_CODES));
+        } else if (STAGE_CODE.equals(stage)) {
             if (formHas(context, TotpPages.FIELD_USE_RECOVERY) && offersRecovery(context)) {
                 context.getAuthenticationSession().setAuthNote(STAGE_NOTE, STAGE_RECOVERY);
                 context.challenge(TotpPages.recovery(context.form(), null));
@@ -143,11 +151,7 @@ public class GroupTotpAuthenticator implements Authenticator {
         switch (check.outcome()) {
             // Input that cannot be a code guesses nothing: not counted as a failed attempt.
             case MISSING, MALFORMED -> showCodePage(context, check.fieldError(TotpPages.MSG_CODE_INVALID));
-            case INVALID -> {
-                context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                        codePage(context, check.fieldError(TotpPages.MSG_CODE_INVALID)));
-            }
+            case INVALID -> wrongCode(context, codePage(context, check.fieldError(TotpPages.MSG_CODE_INVALID)));
             case VALID -> {
                 clearNotes(context.getAuthenticationSession());
                 context.getAuthenticationSession().setAuthNote(CODE_VERIFIED_NOTE, "true");
@@ -170,9 +174,8 @@ public class GroupTotpAuthenticator implements Authenticator {
             return;
         }
         if (!offersRecovery(context) || !RecoveryCodes.use(user, raw)) {
-            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    TotpPages.recovery(context.form(), new FormMessage(TotpPages.FIELD_RECOVERY_CODE, TotpPages.MSG_RECOVERY_INVALID)));
+            wrongCode(context, TotpPages.recovery(context.form(),
+                    new FormMessage(TotpPages.FIELD_RECOVERY_CODE, TotpPages.MSG_RECOVERY_INVALID)));
             return;
         }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -193,14 +196,14 @@ public class GroupTotpAuthenticator implements Authenticator {
             context.forceChallenge(TotpPages.error(context.form(), TotpPages.MSG_SESSION_EXPIRED));
             return;
         }
-        if (TotpCredentials.isEnrolled(user)) {
-            // Enrolled meanwhile (another tab): never add a second credential without the current code.
-            authSession.removeAuthNote(TotpCredentials.ENROL_SECRET_NOTE);
-            showCodePage(context, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED));
-            return;
-        }
         TotpCredentials.Check check = TotpCredentials.enrol(context.getSession(), context.getRealm(), user, secret,
                 formValue(context, TotpPages.FIELD_OTP));
+        if (check.outcome() == TotpCredentials.Outcome.ALREADY_ENROLLED) {
+            // Enrolled meanwhile (another tab): never add a second credential without the current code.
+            authSession.removeAuthNote(TotpCredentials.ENROL_SECRET_NOTE);
+            showCodePage(context, check.fieldError(TotpPages.MSG_ALREADY_ENROLLED));
+            return;
+        }
         if (!check.valid()) {
             // The secret is known to the user only, so a wrong code here guesses nothing: not a brute-force failure.
             context.challenge(enrolPage(context, check.fieldError(TotpPages.MSG_ENROL_CODE_INVALID)));
@@ -209,7 +212,7 @@ public class GroupTotpAuthenticator implements Authenticator {
         clearNotes(authSession);
         TotpCredentials.recordEnrolment(context.getEvent(), user, check.credentialId());
         rememberBrowser(context, check.credentialId());
-        if (config(context).recoveryCodes()) {
+        if (FlowPolicy.config(context).recoveryCodes()) {
             RecoveryCodes.showNewCodes(context.getRealm(), authSession);
         }
         recordOutcome(context, LoginOutcome.ENROLLED, null);
@@ -226,7 +229,7 @@ public class GroupTotpAuthenticator implements Authenticator {
                 return;
             }
             // Checked again, from the same source as the page: a skip posted after the deadline is refused.
-            GracePeriod.Status grace = graceStatus(context, config(context));
+            GracePeriod.Status grace = graceStatus(context, FlowPolicy.config(context));
             if (!grace.active()) {
                 LOG.debugf("user %s: skip refused, grace period over", user.getId());
                 context.getEvent().user(user).error(GRACE_OVER_EVENT_ERROR);
@@ -239,8 +242,28 @@ public class GroupTotpAuthenticator implements Authenticator {
         } else if (formHas(context, TotpPages.FIELD_ENROL)) {
             showEnrolPage(context, null);
         } else {
-            context.challenge(gracePage(context, graceStatus(context, config(context))));
+            context.challenge(gracePage(context, graceStatus(context, FlowPolicy.config(context))));
         }
+    }
+
+    /**
+     * A wrong code or recovery code: an event, a failure for Keycloak's brute-force protection, and the page again,
+     * or, at the per-login limit, the error page that sends the user back to the start.
+     */
+    private static void wrongCode(AuthenticationFlowContext context, Response pageAgain) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        int wrong = wrongCodes(context) + 1;
+        authSession.setAuthNote(WRONG_CODES_NOTE, String.valueOf(wrong));
+        context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
+        Response page = wrong >= MAX_WRONG_CODES_PER_LOGIN
+                ? TotpPages.error(context.form(), TotpPages.MSG_TOO_MANY_WRONG_CODES)
+                : pageAgain;
+        context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
+    }
+
+    private static int wrongCodes(AuthenticationFlowContext context) {
+        String count = context.getAuthenticationSession().getAuthNote(WRONG_CODES_NOTE);
+        return count == null ? 0 : Integer.parseInt(count);
     }
 
     /**
@@ -284,45 +307,6 @@ public class GroupTotpAuthenticator implements Authenticator {
         return grace;
     }
 
-    /** The step's typed config; unusable values were replaced by safe ones and are logged once per login. */
-    private static GroupTotpConfig config(AuthenticationFlowContext context) {
-        AuthenticatorConfigModel configModel = context.getAuthenticatorConfig();
-        GroupTotpConfig config = GroupTotpConfig.from(configModel == null ? null : configModel.getConfig());
-        if (!config.problems().isEmpty() && firstLogOfThisLogin(context)) {
-            LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' has unusable settings: %s",
-                    context.getTopLevelFlow().getAlias(), context.getRealm().getName(), String.join("; ", config.problems()));
-        }
-        return config;
-    }
-
-    private static boolean firstLogOfThisLogin(AuthenticationFlowContext context) {
-        return context.getAuthenticationSession().getAuthNote(CONFIG_LOGGED_NOTE) == null;
-    }
-
-    private static PolicyDecision decide(AuthenticationFlowContext context, GroupTotpConfig config) {
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
-        UserModel user = context.getUser();
-
-        PolicyDecision decision = new GroupTotpPolicy(config).decide(path -> {
-            GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
-            if (group == null) {
-                return Membership.UNKNOWN_GROUP;
-            }
-            return user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER;
-        });
-
-        if (!decision.unknownGroups().isEmpty() && firstLogOfThisLogin(context)) {
-            LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' names groups that do not exist: %s. "
-                            + "A missing required group makes users outside the optional and exempt groups required. "
-                            + "User %s was treated as %s.",
-                    context.getTopLevelFlow().getAlias(), realm.getName(), decision.unknownGroups(),
-                    user.getId(), decision.mode());
-        }
-        context.getAuthenticationSession().setAuthNote(CONFIG_LOGGED_NOTE, "true");
-        return decision;
-    }
-
     private static boolean isRememberedBrowser(AuthenticationFlowContext context, GroupTotpConfig config) {
         if (config.rememberHours() == 0) {
             return false;
@@ -349,7 +333,7 @@ public class GroupTotpAuthenticator implements Authenticator {
 
     private static void rememberBrowser(AuthenticationFlowContext context, String credentialId) {
         RememberedBrowserCookie.issueIfEnabled(context.getSession(), context.getRealm(), context.getUser(),
-                credentialId, config(context).rememberHours(), now());
+                credentialId, FlowPolicy.config(context).rememberHours(), now());
     }
 
     /** Keycloak's clock, which honours the server's time offset like the rest of Keycloak. */

@@ -1,6 +1,7 @@
 package io.github.grouptotp.keycloak;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -16,7 +17,8 @@ import io.github.grouptotp.policy.GroupTotpConfig;
  */
 final class GroupTotpConfigProperties {
 
-    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+    /** Who must use TOTP: shared by the browser step and the direct-grant step. */
+    static final List<ProviderConfigProperty> GROUP_PROPERTIES = ProviderConfigurationBuilder.create()
             .property()
             .name(GroupTotpConfig.REQUIRED_GROUPS)
             .label("Required groups")
@@ -43,6 +45,10 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .defaultValue(GroupTotpConfig.DEFAULT_EXEMPT_GROUPS)
             .add()
+            .build();
+
+    /** The browser step's form: the groups, then what only a browser has (remembered browsers, grace, recovery). */
+    static final List<ProviderConfigProperty> PROPERTIES = Stream.concat(GROUP_PROPERTIES.stream(), ProviderConfigurationBuilder.create()
             .property()
             .name(GroupTotpConfig.REMEMBER_HOURS)
             .label("Remember browser (hours)")
@@ -82,7 +88,7 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_RECOVERY_CODES))
             .add()
-            .build();
+            .build().stream()).toList();
 
     private GroupTotpConfigProperties() {
     }

@@ -155,13 +155,19 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String secret = authSession.getAuthNote(TotpCredentials.ENROL_SECRET_NOTE);
         UserModel user = context.getUser();
-        if (secret == null || TotpCredentials.isEnrolled(user)) {
-            // Lost state, or enrolled in another tab meanwhile: start over rather than add a second authenticator.
+        if (secret == null) {
             startNewEnrolment(context, null);
             return;
         }
         TotpCredentials.Check check = TotpCredentials.enrol(context.getSession(), context.getRealm(), user, secret,
                 formValue(context, TotpPages.FIELD_OTP));
+        if (check.outcome() == TotpCredentials.Outcome.ALREADY_ENROLLED) {
+            // Enrolled in another window meanwhile: that one counts; never add a second authenticator.
+            authSession.removeAuthNote(STAGE_NOTE);
+            authSession.removeAuthNote(TotpCredentials.ENROL_SECRET_NOTE);
+            context.success();
+            return;
+        }
         if (!check.valid()) {
             context.challenge(enrolPage(context, check.fieldError(TotpPages.MSG_ENROL_CODE_INVALID)));
             return;

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.cluster.ExecutionResult;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -19,6 +21,7 @@ import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.CredentialValidation;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.models.utils.HmacOTP;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.utils.CredentialHelper;
 
@@ -33,7 +36,16 @@ final class TotpCredentials {
     /** The secret being enrolled. Server-side only, so a client cannot choose it; dies with the login. */
     static final String ENROL_SECRET_NOTE = "group-totp.enrol-secret";
 
-    enum Outcome { MISSING, MALFORMED, INVALID, VALID }
+    enum Outcome {
+        MISSING, MALFORMED, INVALID, VALID,
+        /** Enrolment only: the user has an authenticator already (set up in another window). */
+        ALREADY_ENROLLED,
+        /** Enrolment only: another window of the user is storing an authenticator at this moment. */
+        BUSY
+    }
+
+    /** How long an enrolment may hold the per-user lock; far above the time it takes. */
+    private static final int ENROL_LOCK_SECONDS = 30;
 
     /**
      * @param credentialId the OTP credential that matched or was created, when {@link Outcome#VALID}
@@ -51,6 +63,8 @@ final class TotpCredentials {
                 case MISSING -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_CODE_MISSING);
                 case MALFORMED -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_CODE_MALFORMED, digits);
                 case INVALID -> new FormMessage(TotpPages.FIELD_OTP, invalidMessage);
+                case ALREADY_ENROLLED -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED);
+                case BUSY -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ENROL_BUSY);
                 case VALID -> throw new IllegalStateException("no error for a valid code");
             };
         }
@@ -108,26 +122,46 @@ final class TotpCredentials {
 
     /**
      * Stores a new OTP credential, made from the realm policy and the login's secret, if {@code raw} is a valid
-     * code for it; stores nothing otherwise.
+     * code for it and the user has none yet; stores nothing otherwise.
+     *
+     * <p>Two windows (or a double click) may confirm at the same moment, on one node or two. A cluster-wide lock per
+     * user serialises them, and the credential is committed in its own transaction before the lock is released,
+     * so the second one sees it and stores nothing: exactly one credential results.
      */
     static Check enrol(KeycloakSession session, RealmModel realm, UserModel user, String secret, String raw) {
         OTPPolicy policy = realm.getOTPPolicy();
+        int digits = policy.getDigits();
         if (OtpCodeInput.isBlank(raw)) {
-            return new Check(Outcome.MISSING, null, policy.getDigits());
+            return new Check(Outcome.MISSING, null, digits);
         }
-        Optional<String> code = OtpCodeInput.normalize(raw, policy.getDigits());
+        Optional<String> code = OtpCodeInput.normalize(raw, digits);
         if (code.isEmpty()) {
-            return new Check(Outcome.MALFORMED, null, policy.getDigits());
+            return new Check(Outcome.MALFORMED, null, digits);
+        }
+        String realmId = realm.getId();
+        String userId = user.getId();
+        ExecutionResult<Check> result = session.getProvider(ClusterProvider.class).executeIfNotExecuted(
+                "group-totp-enrol::" + realmId + "::" + userId, ENROL_LOCK_SECONDS,
+                () -> KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), session.getContext(),
+                        txSession -> {
+                            RealmModel txRealm = txSession.realms().getRealm(realmId);
+                            return store(txSession, txRealm, txSession.users().getUserById(txRealm, userId), secret, code.get());
+                        }, "group-totp enrolment"));
+        return result.isExecuted() ? result.getResult() : new Check(Outcome.BUSY, null, digits);
+    }
+
+    private static Check store(KeycloakSession session, RealmModel realm, UserModel user, String secret, String code) {
+        OTPPolicy policy = realm.getOTPPolicy();
+        if (isEnrolled(user)) {
+            return new Check(Outcome.ALREADY_ENROLLED, null, policy.getDigits());
         }
         OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, secret);
-        Set<String> before = otpCredentialIds(user);
         // Check before storing: createOTPCredential stores first and validates after.
-        if (!CredentialValidation.validOTP(code.get(), credential, policy.getLookAheadWindow())
-                || !CredentialHelper.createOTPCredential(session, realm, user, code.get(), credential)) {
+        if (!CredentialValidation.validOTP(code, credential, policy.getLookAheadWindow())
+                || !CredentialHelper.createOTPCredential(session, realm, user, code, credential)) {
             return new Check(Outcome.INVALID, null, policy.getDigits());
         }
         String created = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
-                .filter(c -> !before.contains(c.getId()))
                 .max(Comparator.comparing(CredentialModel::getCreatedDate, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(CredentialModel::getId)
                 .orElse(null);

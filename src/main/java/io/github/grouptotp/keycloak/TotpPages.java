@@ -42,9 +42,11 @@ final class TotpPages {
     static final String MSG_CODE_INVALID = "groupTotp.codeInvalid";
     static final String MSG_ENROL_CODE_INVALID = "groupTotp.enrolCodeInvalid";
     static final String MSG_ALREADY_ENROLLED = "groupTotp.alreadyEnrolled";
+    static final String MSG_ENROL_BUSY = "groupTotp.enrolBusy";
     static final String MSG_LOCKED_TEMPORARILY = "groupTotp.lockedTemporarily";
     static final String MSG_LOCKED_PERMANENTLY = "groupTotp.lockedPermanently";
     static final String MSG_SESSION_EXPIRED = "groupTotp.sessionExpired";
+    static final String MSG_TOO_MANY_WRONG_CODES = "groupTotp.tooManyWrongCodes";
     static final String MSG_GRACE_OVER = "groupTotp.graceOver";
     static final String MSG_RESET_INTRO = "groupTotp.resetIntro";
     static final String MSG_RESET_CONFIRM_CODE = "groupTotp.resetConfirmCode";

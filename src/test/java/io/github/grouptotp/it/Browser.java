@@ -88,6 +88,13 @@ public final class Browser {
         return List.copyOf(setCookieHeaders);
     }
 
+    /** A second window of the same browser profile: the same cookies from now on, for requests in parallel. */
+    public Browser copy() {
+        Browser copy = new Browser(stopAt);
+        copy.cookies.putAll(cookies);
+        return copy;
+    }
+
     /** Closing and reopening the browser: session cookies (the Keycloak SSO session among them) are gone. */
     public void restart() {
         cookies.values().removeIf(c -> c.getMaxAge() < 0);

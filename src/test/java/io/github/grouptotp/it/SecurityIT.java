@@ -1,0 +1,257 @@
+package io.github.grouptotp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.HttpCookie;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.utils.Base32;
+import org.keycloak.models.utils.HmacOTP;
+
+/**
+ * Forged and replayed input: nothing an attacker posts changes a user's credentials or gets a login without the
+ * second factor. Each test is one case of the README's security test list.
+ */
+class SecurityIT extends KeycloakIT {
+
+    /** A copy of the demo realm with brute-force detection off, Keycloak's default. */
+    static final String NO_BRUTE_FORCE_REALM = "group-totp-no-brute-force";
+
+    @BeforeAll
+    static void importRealm() {
+        importDemoRealmCopy(NO_BRUTE_FORCE_REALM, Map.of());
+        KeycloakServer.get().admin().updateRealm(NO_BRUTE_FORCE_REALM, Map.of("bruteForceProtected", false));
+    }
+
+    private static String attackerKey() {
+        return Base32.encode(HmacOTP.generateSecret(20).getBytes());
+    }
+
+    private String onlyCredentialId(TestUser user) {
+        List<com.fasterxml.jackson.databind.JsonNode> otp = admin.credentials(user.realm(), user.id(), "otp");
+        assertEquals(1, otp.size(), "exactly one OTP credential");
+        return otp.get(0).get("id").asText();
+    }
+
+    @Test
+    void aSecretChosenByTheClientIsIgnored() {
+        TestUser user = newUser("/staff");
+        Browser browser = newBrowser(REALM);
+        Page enrol = loginToEnrolPage(browser, user);
+        String attackerKey = attackerKey();
+        AuthenticatorApp attacker = AuthenticatorApp.fromKey(attackerKey);
+
+        Page refused = browser.submit(enrol, "#group-totp-enrol-form",
+                Map.of("otp", attacker.freshCode(), "totpSecret", attackerKey, "secret", attackerKey));
+
+        assertFalse(refused.loggedIn());
+        assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"));
+        AuthenticatorApp shown = AuthenticatorApp.fromKey(refused.text("#kc-totp-secret-key"));
+        Page page = browser.submit(refused, "#group-totp-enrol-form",
+                Map.of("otp", shown.freshCode(), "totpSecret", attackerKey));
+        if (page.has("#kc-recovery-codes-settings-form")) {
+            page = browser.submit(page, "#kc-recovery-codes-settings-form", Map.of());
+        }
+        assertTrue(page.loggedIn());
+        // The stored credential is the one whose key the page showed, not the attacker's.
+        Browser next = newBrowser(REALM);
+        Page codePage = loginWithPassword(next, user);
+        assertFalse(next.submit(codePage, "#group-totp-code-form", Map.of("otp", attacker.freshCode())).loggedIn());
+        Browser third = newBrowser(REALM);
+        assertTrue(third.submit(loginWithPassword(third, user), "#group-totp-code-form", Map.of("otp", shown.freshCode())).loggedIn());
+    }
+
+    @Test
+    void anEnrolmentPostedToTheCodePageCannotReplaceTheCredential() {
+        TestUser user = newUser("/staff");
+        enrol(user);
+        String credential = onlyCredentialId(user);
+        String attackerKey = attackerKey();
+        Browser browser = newBrowser(REALM);
+        Page codePage = loginWithPassword(browser, user);
+
+        Page refused = browser.submit(codePage, "#group-totp-code-form",
+                Map.of("otp", AuthenticatorApp.fromKey(attackerKey).freshCode(), "totpSecret", attackerKey, "enrol", ""));
+
+        assertFalse(refused.loggedIn());
+        assertEquals(credential, onlyCredentialId(user));
+    }
+
+    @Test
+    void twoTabsEnrollingAtOnceLeaveExactlyOneCredential() {
+        TestUser user = newUser("/staff");
+        Browser browser = newBrowser(REALM);
+        Page tab1 = loginToEnrolPage(browser, user);
+        Page tab2 = loginToEnrolPage(browser, user);
+        AuthenticatorApp app1 = AuthenticatorApp.fromKey(tab1.text("#kc-totp-secret-key"));
+        AuthenticatorApp app2 = AuthenticatorApp.fromKey(tab2.text("#kc-totp-secret-key"));
+
+        Page first = submitEnrolment(browser, tab1, app1).result();
+        Page second = browser.submit(tab2, "#group-totp-enrol-form", Map.of("otp", app2.freshCode()));
+
+        assertTrue(first.loggedIn(), first.toString());
+        assertTrue(second.status() < 500, second.toString());
+        onlyCredentialId(user);
+    }
+
+    @Test
+    void twoWindowsConfirmingAtTheSameMomentLeaveExactlyOneCredential() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            TestUser user = newUser("/staff");
+            Browser browser = newBrowser(REALM);
+            Page tab1 = loginToEnrolPage(browser, user);
+            Page tab2 = loginToEnrolPage(browser, user);
+            String code1 = AuthenticatorApp.fromKey(tab1.text("#kc-totp-secret-key")).freshCode();
+            String code2 = AuthenticatorApp.fromKey(tab2.text("#kc-totp-secret-key")).freshCode();
+            Browser window1 = browser.copy();
+            Browser window2 = browser.copy();
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Page> first = pool.submit(() -> {
+                    start.await();
+                    return window1.submit(tab1, "#group-totp-enrol-form", Map.of("otp", code1));
+                });
+                Future<Page> second = pool.submit(() -> {
+                    start.await();
+                    return window2.submit(tab2, "#group-totp-enrol-form", Map.of("otp", code2));
+                });
+                start.countDown();
+                assertTrue(first.get(30, TimeUnit.SECONDS).status() < 500);
+                assertTrue(second.get(30, TimeUnit.SECONDS).status() < 500);
+            } finally {
+                pool.shutdownNow();
+            }
+            onlyCredentialId(user);
+        }
+    }
+
+    @Test
+    void aDoubleSubmitStoresOneCredential() {
+        TestUser user = newUser("/staff");
+        Browser browser = newBrowser(REALM);
+        Page enrol = loginToEnrolPage(browser, user);
+        String code = AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key")).freshCode();
+
+        Page first = browser.submit(enrol, "#group-totp-enrol-form", Map.of("otp", code));
+        Page second = browser.submit(enrol, "#group-totp-enrol-form", Map.of("otp", code));
+
+        assertTrue(first.status() < 500 && second.status() < 500);
+        onlyCredentialId(user);
+    }
+
+    @Test
+    void aCodePostedToAnotherBrowsersLoginDoesNotLogIn() {
+        TestUser user = newUser("/staff");
+        AuthenticatorApp app = enrol(user);
+        Page victimsCodePage = loginWithPassword(newBrowser(REALM), user);
+
+        Browser attacker = newBrowser(REALM);
+        Page page = attacker.submit(victimsCodePage, "#group-totp-code-form", Map.of("otp", app.freshCode()));
+
+        assertTrue(page.status() < 500, page.toString());
+        assertFalse(page.loggedIn(), page.toString());
+    }
+
+    @Test
+    void aCodePostedToAFinishedLoginGivesNoServerError() {
+        TestUser user = newUser("/staff");
+        AuthenticatorApp app = enrol(user);
+        Browser browser = newBrowser(REALM);
+        Page codePage = loginWithPassword(browser, user);
+        assertTrue(browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
+
+        Page stale = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
+
+        assertTrue(stale.status() < 500, stale.toString());
+        onlyCredentialId(user);
+    }
+
+    @Test
+    void aCodeWithASpaceAsAppsShowItIsAccepted() {
+        TestUser user = newUser("/staff");
+        AuthenticatorApp app = enrol(user);
+        Browser browser = newBrowser(REALM);
+        String code = app.freshCode();
+
+        Page page = browser.submit(loginWithPassword(browser, user), "#group-totp-code-form",
+                Map.of("otp", code.substring(0, 3) + " " + code.substring(3)));
+
+        assertTrue(page.loggedIn(), page.toString());
+    }
+
+    @Test
+    void fiveWrongCodesEndTheLoginEvenWithoutBruteForceDetection() {
+        TestUser user = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
+        AuthenticatorApp app = enrol(user);
+        Browser browser = newBrowser(NO_BRUTE_FORCE_REALM);
+        Page page = loginWithPassword(browser, user);
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
+            assertTrue(page.text("#input-error-otp").startsWith("That code is not correct."), "attempt " + attempt);
+        }
+
+        String action = page.document().selectFirst("#group-totp-code-form").absUrl("action");
+        Page fifth = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
+
+        assertTrue(fifth.body().contains("Too many wrong codes for this login. Start the login again."), fifth.body());
+        assertTrue(fifth.has("#group-totp-restart"));
+        Page sixth = browser.post(action, Map.of("otp", app.freshCode()));
+        assertFalse(sixth.loggedIn(), "even the right code is not checked any more in this login");
+        assertTrue(loginWithPassword(newBrowser(NO_BRUTE_FORCE_REALM), user).has("#group-totp-code-form"), "a new login may try again");
+    }
+
+    @Test
+    void aRememberCookieFromAnotherRealmIsRefused() {
+        TestUser elsewhere = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
+        Browser other = newBrowser(NO_BRUTE_FORCE_REALM);
+        enrolIn(other, elsewhere);
+        HttpCookie foreign = other.cookies("GROUP_TOTP_REMEMBER_").get(0);
+        TestUser user = newUser("/staff");
+        Browser browser = newBrowser(REALM);
+        enrolIn(browser, user);
+        HttpCookie own = browser.cookies("GROUP_TOTP_REMEMBER_").get(0);
+        browser.restart();
+
+        browser.putCookie(own.getName(), foreign.getValue(), own.getPath());
+
+        assertTrue(loginWithPassword(browser, user).has("#group-totp-code-form"));
+    }
+
+    @Test
+    void deletingTheOnlyAuthenticatorAfterTheGracePeriodForcesANewOne() {
+        TestUser user = newUser("/staff");
+        enrol(user);
+        admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
+
+        // What the account console's "Delete" does to the credential; the admin API stands in for it here.
+        admin.deleteCredential(REALM, user.id(), onlyCredentialId(user));
+
+        Page page = loginWithPassword(newBrowser(REALM), user);
+        assertTrue(page.has("#group-totp-enrol-form"), page.toString());
+        assertFalse(page.has("[name=skip]"));
+    }
+
+    @Test
+    void anEnrolledRequiredUserWithoutAGraceStartGetsOneStamped() {
+        TestUser user = newUser("/staff");
+        AuthenticatorApp app = enrol(user);
+        admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", null);
+
+        Browser browser = newBrowser(REALM);
+        assertTrue(browser.submit(loginWithPassword(browser, user), "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
+
+        assertTrue(admin.userAttribute(REALM, user.id(), "group-totp-grace-start") != null,
+                "removing the app later opens no fresh grace period");
+    }
+}
