@@ -22,7 +22,7 @@
                 <img id="kc-totp-secret-qr-code" src="data:image/png;base64, ${enrolment.totpSecretQrCode}" alt="${msg("groupTotp.qrAlt")}">
                 <p>${msg("groupTotp.enrolOnThisPhone")} <a id="group-totp-otpauth-link" href="${otpauthUri}">${msg("groupTotp.enrolOpenApp")}</a></p>
                 <p>${msg("groupTotp.enrolManualKey")}</p>
-                <p><code id="kc-totp-secret-key" aria-label="${msg("groupTotp.enrolKeyLabel")}">${enrolment.totpSecretEncoded}</code></p>
+                <p><span class="pf-v5-screen-reader">${msg("groupTotp.enrolKeyLabel")}: </span><code id="kc-totp-secret-key">${enrolment.totpSecretEncoded}</code></p>
                 <#if enrolment.policy.type = "totp">
                     <p id="group-totp-settings">${msg("groupTotp.enrolSettings", enrolment.policy.getAlgorithmKey(), enrolment.policy.digits, enrolment.policy.period)}</p>
                 </#if>
@@ -32,7 +32,7 @@
             </li>
         </ol>
         <form id="group-totp-enrol-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
-            <@field.input name="otp" label=msg("groupTotp.codeLabel") autocomplete="one-time-code" />
+            <@field.input name="otp" label=msg("groupTotp.codeLabel") autocomplete="one-time-code" autofocus=true />
             <@buttons.actionGroup>
                 <@buttons.button id="group-totp-confirm" name="confirm" label="groupTotp.confirm" />
             </@buttons.actionGroup>
