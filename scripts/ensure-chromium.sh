@@ -3,7 +3,8 @@
 # (no browser can be downloaded on our machines; Debian's packages can). Called by Maven before the
 # integration tests, so `mvn -B verify` needs nothing installed by hand.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+# CHROMIUM_BINARY / CHROMEDRIVER point the tests at another Chromium-based browser (e.g. on GitHub's runners).
+if [ -x "${CHROMIUM_BINARY:-/usr/bin/chromium}" ] && [ -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
   exit 0
 fi
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then

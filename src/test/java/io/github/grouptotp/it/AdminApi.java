@@ -117,6 +117,64 @@ public final class AdminApi {
         return actions;
     }
 
+    /** Grants the user a role of the realm's realm-management client, e.g. view-users. */
+    public void grantRealmManagementRole(String realm, String userId, String role) {
+        String clientUuid = json("GET", "/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+        JsonNode roleRep = json("GET", "/admin/realms/" + realm + "/clients/" + clientUuid + "/roles/" + role);
+        send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + clientUuid,
+                "[" + roleRep + "]", 204);
+    }
+
+    /** The master admin's user id, as admin events record it. */
+    public String adminUserId() {
+        return json("GET", "/admin/realms/master/users?exact=true&username=" + encode(username)).get(0).get("id").asText();
+    }
+
+    /** Any call as the master admin, with the raw response. */
+    public HttpResponse<String> call(String method, String path, String accept, String jsonBody) {
+        return call(method, path, accept, jsonBody, token());
+    }
+
+    /** Any call with the given bearer token (null: none), with the raw response. */
+    public HttpResponse<String> call(String method, String path, String accept, String jsonBody, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An access token for a user of {@code realm}, from its admin-cli client's password grant. */
+    public String userToken(String realm, String username, String password) {
+        String form = "grant_type=password&client_id=admin-cli&username=" + encode(username) + "&password=" + encode(password);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            return JSON.readTree(expect(http.send(request, HttpResponse.BodyHandlers.ofString()), 200)).get("access_token").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void deleteCredential(String realm, String userId, String credentialId) {
         send("DELETE", "/admin/realms/" + realm + "/users/" + userId + "/credentials/" + credentialId, null, 204);
     }
