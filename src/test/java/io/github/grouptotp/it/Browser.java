@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.jsoup.nodes.Element;
@@ -31,11 +32,16 @@ public final class Browser {
     /** Cookies by name and path. */
     private final Map<String, HttpCookie> cookies = new LinkedHashMap<>();
     private final List<String> setCookieHeaders = new ArrayList<>();
-    /** Redirects to a URL starting with this are where the app takes over: not followed. */
-    private final String stopAt;
+    /** Redirects to URLs it accepts are where the app takes over: not followed. */
+    private final Predicate<String> isAppUrl;
 
-    public Browser(String stopAt) {
-        this.stopAt = stopAt;
+    /** A browser whose application lives at URLs starting with {@code appUrl}. */
+    public Browser(String appUrl) {
+        this(url -> url.startsWith(appUrl));
+    }
+
+    public Browser(Predicate<String> isAppUrl) {
+        this.isAppUrl = isAppUrl;
     }
 
     public Page get(String url) {
@@ -90,7 +96,7 @@ public final class Browser {
 
     /** A second window of the same browser profile: the same cookies from now on, for requests in parallel. */
     public Browser copy() {
-        Browser copy = new Browser(stopAt);
+        Browser copy = new Browser(isAppUrl);
         copy.cookies.putAll(cookies);
         return copy;
     }
@@ -111,7 +117,7 @@ public final class Browser {
                 return new Page(status, response.uri(), null, response.body());
             }
             URI next = response.uri().resolve(location.get());
-            if (next.toString().startsWith(stopAt)) {
+            if (isAppUrl.test(next.toString())) {
                 return new Page(status, response.uri(), next, response.body());
             }
             request = withCookies(HttpRequest.newBuilder(next).GET()).build();

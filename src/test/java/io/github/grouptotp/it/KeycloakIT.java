@@ -74,7 +74,11 @@ abstract class KeycloakIT {
     }
 
     String redirectUri(String realm) {
-        return server.baseUrl() + "/realms/" + realm + "/account/";
+        return redirectUri(server.baseUrl(), realm);
+    }
+
+    static String redirectUri(String baseUrl, String realm) {
+        return baseUrl + "/realms/" + realm + "/account/";
     }
 
     Browser newBrowser(String realm) {
@@ -83,9 +87,13 @@ abstract class KeycloakIT {
 
     /** The application's authorization request (account console client, PKCE). */
     String authUrl(String realm) {
-        return server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/auth"
+        return authUrl(server.baseUrl(), realm);
+    }
+
+    static String authUrl(String baseUrl, String realm) {
+        return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth"
                 + "?client_id=" + CLIENT_ID
-                + "&redirect_uri=" + AdminApi.encode(redirectUri(realm))
+                + "&redirect_uri=" + AdminApi.encode(redirectUri(baseUrl, realm))
                 + "&response_type=code&scope=openid"
                 + "&code_challenge=" + codeChallenge() + "&code_challenge_method=S256";
     }

@@ -103,7 +103,7 @@ public final class KeycloakServer {
         return server;
     }
 
-    private static void awaitReady(Process process, String baseUrl, Path log) throws IOException, InterruptedException {
+    static void awaitReady(Process process, String baseUrl, Path log) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master")).timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
@@ -123,7 +123,7 @@ public final class KeycloakServer {
         throw new IllegalStateException("Keycloak not ready after " + BOOT_TIMEOUT + "; see " + log);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,179 @@
+package io.github.grouptotp.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Two Keycloak nodes in production mode ({@code kc.sh start}, HTTP on loopback, distinct ports) clustered with
+ * Keycloak's own Infinispan over jdbc-ping, sharing one PostgreSQL (Debian's package, see scripts/postgres.sh),
+ * with the provider JAR deployed. Started once per test JVM on first use, stopped when it exits.
+ */
+public final class KeycloakCluster {
+
+    private static final Pattern TWO_MEMBER_VIEW = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
+    private static KeycloakCluster instance;
+
+    public final class Node {
+        private final String name;
+        private final Path home;
+        private final int httpPort;
+        private final int managementPort;
+        private final int clusterPort;
+        private final Path log;
+        private Process process;
+        private AdminApi admin;
+
+        Node(String name, Path home) throws IOException {
+            this.name = name;
+            this.home = home;
+            this.httpPort = KeycloakServer.freePort();
+            this.managementPort = KeycloakServer.freePort();
+            this.clusterPort = KeycloakServer.freePort();
+            this.log = home.getParent().resolve(name + ".log");
+        }
+
+        public String baseUrl() {
+            return "http://localhost:" + httpPort;
+        }
+
+        public AdminApi admin() {
+            return admin;
+        }
+
+        public String log() throws IOException {
+            return Files.readString(log);
+        }
+
+        void start() throws IOException, InterruptedException {
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+                    "--db-url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/keycloak",
+                    "--db-username=keycloak", "--db-password=keycloak",
+                    "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                    "--http-management-port=" + managementPort,
+                    "--hostname-strict=false",
+                    "--cache-embedded-network-bind-address=127.0.0.1",
+                    "--cache-embedded-network-bind-port=" + clusterPort,
+                    "--log-level=INFO,io.github.grouptotp:DEBUG")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN_USER);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
+            process = builder.start();
+            KeycloakServer.awaitReady(process, baseUrl(), log);
+            admin = new AdminApi(baseUrl(), KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+        }
+
+        /** Stops the node the way an orchestrator does (SIGTERM) and waits until it is gone. */
+        public void stop() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            process.waitFor();
+        }
+
+        void kill() {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + baseUrl();
+        }
+    }
+
+    private final Path workDir;
+    private final int postgresPort;
+    private final Path postgresDir;
+    public final Node a;
+    public final Node b;
+
+    private KeycloakCluster(Path workDir) throws IOException {
+        this.workDir = workDir;
+        this.postgresPort = KeycloakServer.freePort();
+        this.postgresDir = Path.of("/tmp", "group-totp-cluster-pg-" + postgresPort);
+        this.a = new Node("node-a", workDir.resolve("node-a"));
+        this.b = new Node("node-b", workDir.resolve("node-b"));
+    }
+
+    public static synchronized KeycloakCluster get() {
+        if (instance == null) {
+            try {
+                instance = start();
+            } catch (IOException e) {
+                throw new IllegalStateException("The Keycloak cluster did not start", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    private static KeycloakCluster start() throws IOException, InterruptedException {
+        Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
+        Path jar = Path.of(System.getProperty("provider.jar"));
+        Path workDir = Path.of(System.getProperty("keycloak.log")).getParent().resolve("cluster");
+        run(List.of("rm", "-rf", workDir.toString()));
+        Files.createDirectories(workDir);
+        KeycloakCluster cluster = new KeycloakCluster(workDir);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::shutDown));
+
+        run(List.of("bash", Path.of("scripts/postgres.sh").toAbsolutePath().toString(), "start",
+                cluster.postgresDir.toString(), String.valueOf(cluster.postgresPort)));
+
+        // One production build for PostgreSQL, then a copy per node (each node keeps its own data/ directory).
+        run(List.of("cp", "-a", dist.toString(), cluster.a.home.toString()));
+        try (var old = Files.list(cluster.a.home.resolve("providers"))) {
+            for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-group-totp")).toList()) {
+                Files.delete(p);
+            }
+        }
+        run(List.of("rm", "-rf", cluster.a.home.resolve("data").toString()));
+        Files.copy(jar, cluster.a.home.resolve("providers").resolve(jar.getFileName()));
+        run(List.of(cluster.a.home.resolve("bin/kc.sh").toString(), "build", "--db=postgres", "--health-enabled=true"));
+        run(List.of("cp", "-a", cluster.a.home.toString(), cluster.b.home.toString()));
+
+        // One after the other: the first creates the schema and the admin, the second joins.
+        cluster.a.start();
+        cluster.b.start();
+        cluster.awaitTwoMemberView();
+        cluster.a.admin().importRealm(Files.readString(Path.of(System.getProperty("realm.file"))));
+        return cluster;
+    }
+
+    private void awaitTwoMemberView() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (!(TWO_MEMBER_VIEW.matcher(a.log()).find() && TWO_MEMBER_VIEW.matcher(b.log()).find())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("The nodes never formed a two-member cluster; see " + workDir);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void shutDown() {
+        a.kill();
+        b.kill();
+        try {
+            run(List.of("bash", Path.of("scripts/postgres.sh").toAbsolutePath().toString(), "stop", postgresDir.toString()));
+        } catch (IOException | InterruptedException e) {
+            // the JVM is exiting; nothing more to do
+        }
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        }
+    }
+}
