@@ -2,24 +2,14 @@ package io.github.grouptotp.keycloak;
 
 import java.util.List;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** Registers the "Group TOTP policy" step ({@value #PROVIDER_ID}) for browser flows. */
-public class GroupTotpAuthenticatorFactory implements AuthenticatorFactory {
+public class GroupTotpAuthenticatorFactory extends AbstractGroupTotpAuthenticatorFactory {
 
     public static final String PROVIDER_ID = "group-totp";
-
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENT_CHOICES = {
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.DISABLED
-    };
 
     private static final GroupTotpAuthenticator SINGLETON = new GroupTotpAuthenticator();
 
@@ -31,28 +21,6 @@ public class GroupTotpAuthenticatorFactory implements AuthenticatorFactory {
     @Override
     public String getDisplayType() {
         return "Group TOTP policy";
-    }
-
-    /** "otp" makes Keycloak's brute-force protector count wrong codes entered at this step. */
-    @Override
-    public String getReferenceCategory() {
-        return OTPCredentialModel.TYPE;
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENT_CHOICES;
-    }
-
-    /** The step enrols users itself, on its own page; it never hands off to Keycloak's required actions. */
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
     }
 
     @Override
@@ -69,17 +37,5 @@ public class GroupTotpAuthenticatorFactory implements AuthenticatorFactory {
     @Override
     public Authenticator create(KeycloakSession session) {
         return SINGLETON;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

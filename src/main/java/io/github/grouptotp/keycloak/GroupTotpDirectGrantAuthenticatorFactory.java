@@ -2,24 +2,14 @@ package io.github.grouptotp.keycloak;
 
 import java.util.List;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** Registers "Group TOTP policy (direct grant)" ({@value #PROVIDER_ID}) for direct grant flows. */
-public class GroupTotpDirectGrantAuthenticatorFactory implements AuthenticatorFactory {
+public class GroupTotpDirectGrantAuthenticatorFactory extends AbstractGroupTotpAuthenticatorFactory {
 
     public static final String PROVIDER_ID = "group-totp-direct-grant";
-
-    private static final AuthenticationExecutionModel.Requirement[] REQUIREMENT_CHOICES = {
-            AuthenticationExecutionModel.Requirement.REQUIRED,
-            AuthenticationExecutionModel.Requirement.DISABLED
-    };
 
     private static final GroupTotpDirectGrantAuthenticator SINGLETON = new GroupTotpDirectGrantAuthenticator();
 
@@ -31,27 +21,6 @@ public class GroupTotpDirectGrantAuthenticatorFactory implements AuthenticatorFa
     @Override
     public String getDisplayType() {
         return "Group TOTP policy (direct grant)";
-    }
-
-    /** "otp" makes Keycloak's brute-force protector count wrong codes. */
-    @Override
-    public String getReferenceCategory() {
-        return OTPCredentialModel.TYPE;
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return REQUIREMENT_CHOICES;
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
     }
 
     @Override
@@ -70,17 +39,5 @@ public class GroupTotpDirectGrantAuthenticatorFactory implements AuthenticatorFa
     @Override
     public Authenticator create(KeycloakSession session) {
         return SINGLETON;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

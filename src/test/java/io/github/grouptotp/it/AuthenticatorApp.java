@@ -40,15 +40,21 @@ public final class AuthenticatorApp {
      * fall out of the window before the server sees it.
      */
     public String freshCode() {
+        return tryFreshCode().orElseThrow(() ->
+                new IllegalStateException("Two codes were used in this 30-second step already; a test needs at most two"));
+    }
+
+    /** Like {@link #freshCode()}, or empty when this step's codes are used up (for load generators). */
+    public synchronized java.util.Optional<String> tryFreshCode() {
         long now = currentStep();
         for (long step : new long[] {now, now + 1}) {
             String code = codeAt(step);
             if (used.add(code)) {
                 lastCode = code;
-                return code;
+                return java.util.Optional.of(code);
             }
         }
-        throw new IllegalStateException("Two codes were used in this 30-second step already; a test needs at most two");
+        return java.util.Optional.empty();
     }
 
     /** The code {@link #freshCode()} handed out last. */

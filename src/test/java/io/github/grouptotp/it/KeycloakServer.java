@@ -30,10 +30,12 @@ public final class KeycloakServer {
     private final String baseUrl;
     private final Path log;
     private final AdminApi admin;
+    private final Process process;
 
-    private KeycloakServer(String baseUrl, Path log) {
+    private KeycloakServer(String baseUrl, Path log, Process process) {
         this.baseUrl = baseUrl;
         this.log = log;
+        this.process = process;
         this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
     }
 
@@ -57,6 +59,15 @@ public final class KeycloakServer {
 
     public AdminApi admin() {
         return admin;
+    }
+
+    /** The Keycloak JVM's process id (kc.sh may run it as a child), for reading its CPU time. */
+    public long pid() {
+        return process.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst()
+                .map(ProcessHandle::pid)
+                .orElse(process.pid());
     }
 
     /** Everything the server has logged so far. */
@@ -98,7 +109,7 @@ public final class KeycloakServer {
 
         String baseUrl = "http://localhost:" + httpPort;
         awaitReady(process, baseUrl, log);
-        KeycloakServer server = new KeycloakServer(baseUrl, log);
+        KeycloakServer server = new KeycloakServer(baseUrl, log, process);
         server.admin.importRealm(Files.readString(Path.of(required("realm.file"))));
         return server;
     }
