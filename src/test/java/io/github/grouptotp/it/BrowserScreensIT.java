@@ -91,12 +91,19 @@ class BrowserScreensIT extends KeycloakIT {
         driver.get(authUrl(user.realm()) + "&ui_locales=" + locale);
         driver.findElement(By.id("username")).sendKeys(user.username());
         driver.findElement(By.id("password")).sendKeys(user.password());
-        driver.findElement(By.id("kc-login")).click();
+        submit(driver, "kc-login");
     }
 
     private static WebElement await(WebDriver driver, String cssSelector) {
         return new WebDriverWait(driver, Duration.ofSeconds(15))
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(cssSelector)));
+    }
+
+    /** Clicks a submit button and waits until the browser has left the page, so no element of it is read again. */
+    private static void submit(WebDriver driver, String buttonId) {
+        WebElement oldPage = driver.findElement(By.tagName("html"));
+        driver.findElement(By.id(buttonId)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
     }
 
     private static boolean loggedIn(WebDriver driver) {
@@ -144,7 +151,7 @@ class BrowserScreensIT extends KeycloakIT {
         assertFalse(deadline.getText().isBlank(), "the deadline is shown");
         checkAndSave(browser, "grace-" + locale);
 
-        browser.findElement(By.id("group-totp-enrol")).click();
+        submit(browser, "group-totp-enrol");
         WebElement qr = await(browser, "#kc-totp-secret-qr-code");
         Long qrWidth = (Long) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth;", qr);
         assertTrue(qrWidth > 0, "the QR image loads");
@@ -156,14 +163,14 @@ class BrowserScreensIT extends KeycloakIT {
 
         AuthenticatorApp app = AuthenticatorApp.fromKey(key);
         browser.findElement(By.id("otp")).sendKeys(app.wrongCode());
-        browser.findElement(By.id("group-totp-confirm")).click();
+        submit(browser, "group-totp-confirm");
         await(browser, "#input-error-otp");
         checkAndSave(browser, "enrol-wrong-code-" + locale);
         browser.findElement(By.id("otp")).sendKeys(app.freshCode());
-        browser.findElement(By.id("group-totp-confirm")).click();
+        submit(browser, "group-totp-confirm");
         // Keycloak's own recovery-codes page follows once: the user confirms they saved them.
         await(browser, "#kcRecoveryCodesConfirmationCheck").click();
-        browser.findElement(By.id("saveRecoveryAuthnCodesBtn")).click();
+        submit(browser, "saveRecoveryAuthnCodesBtn");
         assertTrue(loggedIn(browser));
 
         // Another browser: the code page.
@@ -173,11 +180,11 @@ class BrowserScreensIT extends KeycloakIT {
         assertCodeInputIsAccessible(other);
         checkAndSave(other, "code-" + locale);
         other.findElement(By.id("otp")).sendKeys(app.wrongCode());
-        other.findElement(By.id("kc-login")).click();
+        submit(other, "kc-login");
         assertFalse(await(other, "#input-error-otp").getText().isBlank());
         checkAndSave(other, "code-wrong-" + locale);
         other.findElement(By.id("otp")).sendKeys(app.freshCode());
-        other.findElement(By.id("kc-login")).click();
+        submit(other, "kc-login");
         assertTrue(loggedIn(other));
 
         // The first browser was remembered: after its session ends, no code is asked. Leave the account
@@ -196,7 +203,8 @@ class BrowserScreensIT extends KeycloakIT {
         WebDriver browser = desktop();
 
         login(browser, user, "en");
-        await(browser, "#group-totp-skip").click();
+        await(browser, "#group-totp-skip");
+        submit(browser, "group-totp-skip");
 
         assertTrue(loggedIn(browser));
         assertEquals("grace_skipped", lastLoginOutcome(user));
@@ -211,7 +219,7 @@ class BrowserScreensIT extends KeycloakIT {
         login(browser, user, locale);
         for (int attempt = 0; attempt < 2; attempt++) {
             await(browser, "#otp").sendKeys(app.wrongCode());
-            browser.findElement(By.id("kc-login")).click();
+            submit(browser, "kc-login");
             await(browser, "#input-error-otp");
         }
         Instant deadline = Instant.now().plusSeconds(10);
@@ -221,7 +229,7 @@ class BrowserScreensIT extends KeycloakIT {
         }
 
         browser.findElement(By.id("otp")).sendKeys(app.freshCode());
-        browser.findElement(By.id("kc-login")).click();
+        submit(browser, "kc-login");
 
         String message = await(browser, "#input-error-otp").getText();
         assertTrue(message.contains("en".equals(locale) ? "temporarily locked" : "tijdelijk geblokkeerd"), message);
