@@ -10,6 +10,8 @@ mvn -B -q -DskipTests verify
 kc_home=$(ls -d target/keycloak-[0-9]*/ | head -n 1)
 port=${PORT:-8080}
 cp target/keycloak-group-totp-*.jar "${kc_home}providers/"
+# The demo starts from realm-export.json every time: Keycloak would not re-import an existing realm.
+rm -rf "${kc_home}data/h2"
 mkdir -p "${kc_home}data/import"
 cp realm-export.json "${kc_home}data/import/"
 
