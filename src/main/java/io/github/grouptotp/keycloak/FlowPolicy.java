@@ -3,15 +3,11 @@ package io.github.grouptotp.keycloak;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.models.AuthenticatorConfigModel;
-import org.keycloak.models.GroupModel;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.GroupTotpPolicy;
-import io.github.grouptotp.policy.Membership;
 import io.github.grouptotp.policy.PolicyDecision;
 
 /** Translates a flow context into the policy core's input, for the browser step and the direct-grant step. */
@@ -41,17 +37,11 @@ final class FlowPolicy {
     }
 
     static PolicyDecision decide(AuthenticationFlowContext context, GroupTotpConfig config) {
-        KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
 
-        PolicyDecision decision = new GroupTotpPolicy(config).decide(path -> {
-            GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
-            if (group == null) {
-                return Membership.UNKNOWN_GROUP;
-            }
-            return user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER;
-        });
+        PolicyDecision decision = new GroupTotpPolicy(config)
+                .decide(new ResolvedGroups(context.getSession(), realm).membershipsOf(user));
 
         if (!decision.unknownGroups().isEmpty() && firstLogOfThisLogin(context)) {
             LOG.errorf("Group TOTP policy in flow '%s' of realm '%s' names groups that do not exist: %s. "

@@ -4,11 +4,9 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.ws.rs.BadRequestException;
@@ -26,12 +24,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
-import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -39,7 +35,6 @@ import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.GroupTotpPolicy;
-import io.github.grouptotp.policy.Membership;
 import io.github.grouptotp.policy.TotpMode;
 
 /**
@@ -163,16 +158,11 @@ public class GroupTotpAdminResource {
     /** The users the browser flow's step requires, in a stable order, as a lazy stream over the user store. */
     private Stream<Row> requiredUsers(Page page) {
         GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
-        Map<String, Optional<GroupModel>> groups = new HashMap<>();
-        for (List<String> paths : List.of(config.requiredGroups(), config.optionalGroups(), config.exemptGroups())) {
-            paths.forEach(path -> groups.computeIfAbsent(path, p -> Optional.ofNullable(KeycloakModelUtils.findGroupByPath(session, realm, p))));
-        }
+        ResolvedGroups groups = new ResolvedGroups(session, realm);
         GroupTotpPolicy policy = new GroupTotpPolicy(config);
         Instant now = GroupTotpAuthenticator.now();
         return session.users().searchForUserStream(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"), null, null)
-                .filter(user -> policy.decide(path -> groups.get(path)
-                        .map(group -> user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER)
-                        .orElse(Membership.UNKNOWN_GROUP)).mode() == TotpMode.REQUIRED)
+                .filter(user -> policy.decide(groups.membershipsOf(user)).mode() == TotpMode.REQUIRED)
                 .skip(page.first())
                 .limit(page.max())
                 .map(user -> new Row(user, EnrolmentStatus.of(config, TotpCredentials.isEnrolled(user),

@@ -155,7 +155,7 @@ public class GroupTotpAuthenticator implements Authenticator {
             case VALID -> {
                 clearNotes(context.getAuthenticationSession());
                 context.getAuthenticationSession().setAuthNote(CODE_VERIFIED_NOTE, "true");
-                rememberBrowser(context, check.credentialId());
+                rememberBrowser(context, FlowPolicy.config(context), check.credentialId());
                 recordOutcome(context, LoginOutcome.VERIFIED, null);
                 context.success(OTPCredentialModel.TYPE);
             }
@@ -211,8 +211,9 @@ public class GroupTotpAuthenticator implements Authenticator {
         }
         clearNotes(authSession);
         TotpCredentials.recordEnrolment(context.getEvent(), user, check.credentialId());
-        rememberBrowser(context, check.credentialId());
-        if (FlowPolicy.config(context).recoveryCodes()) {
+        GroupTotpConfig config = FlowPolicy.config(context);
+        rememberBrowser(context, config, check.credentialId());
+        if (config.recoveryCodes()) {
             RecoveryCodes.showNewCodes(context.getRealm(), authSession);
         }
         recordOutcome(context, LoginOutcome.ENROLLED, null);
@@ -331,9 +332,9 @@ public class GroupTotpAuthenticator implements Authenticator {
         return rejection.isEmpty();
     }
 
-    private static void rememberBrowser(AuthenticationFlowContext context, String credentialId) {
+    private static void rememberBrowser(AuthenticationFlowContext context, GroupTotpConfig config, String credentialId) {
         RememberedBrowserCookie.issueIfEnabled(context.getSession(), context.getRealm(), context.getUser(),
-                credentialId, FlowPolicy.config(context).rememberHours(), now());
+                credentialId, config.rememberHours(), now());
     }
 
     /** Keycloak's clock, which honours the server's time offset like the rest of Keycloak. */
