@@ -1,28 +1,28 @@
 package io.github.grouptotp.it;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.keycloak.representations.idm.AdminEventRepresentation;
 
 /** The admin REST resource /admin/realms/{realm}/group-totp: rollout report and reasoned reset. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminRolloutIT extends KeycloakIT {
 
     static final String ADMIN_REALM = "group-totp-admin";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     TestUser enrolled;
     TestUser inGrace;
@@ -46,106 +46,104 @@ class AdminRolloutIT extends KeycloakIT {
         newUserIn(ADMIN_REALM);
     }
 
-    private static String report(String query) {
-        return "/admin/realms/" + ADMIN_REALM + "/group-totp/report" + query;
-    }
+    private static final String REPORT = "/admin/realms/" + ADMIN_REALM + "/group-totp/report";
+    private static final String USERS = "/admin/realms/" + ADMIN_REALM + "/group-totp/users/";
 
-    private Map<String, JsonNode> byUsername(JsonNode users) {
-        Map<String, JsonNode> rows = new HashMap<>();
-        users.forEach(u -> rows.put(u.get("username").asText(), u));
+    /** The report's rows by username. */
+    private Map<String, Map<String, Object>> reportRows() {
+        List<Map<String, Object>> users = admin.request().accept(ContentType.JSON).queryParam("max", 1000).get(REPORT)
+                .then().statusCode(200).extract().jsonPath().getList("users");
+        Map<String, Map<String, Object>> rows = new HashMap<>();
+        users.forEach(u -> rows.put((String) u.get("username"), u));
         return rows;
     }
 
     @Test
-    void theReportListsEveryRequiredUserWithTheirRolloutState() throws Exception {
-        HttpResponse<String> response = admin.call("GET", report("?max=1000"), "application/json", null);
+    void theReportListsEveryRequiredUserWithTheirRolloutState() {
+        Map<String, Map<String, Object>> rows = reportRows();
 
-        assertEquals(200, response.statusCode(), response.body());
-        Map<String, JsonNode> rows = byUsername(JSON.readTree(response.body()).get("users"));
         assertEquals(4, rows.size(), "only the required users: " + rows.keySet());
-        JsonNode e = rows.get(enrolled.username());
-        assertTrue(e.get("enrolled").asBoolean());
-        assertFalse(e.get("overdue").asBoolean());
-        JsonNode g = rows.get(inGrace.username());
-        assertFalse(g.get("enrolled").asBoolean());
-        assertEquals(11, g.get("daysLeft").asLong());
-        assertFalse(g.get("overdue").asBoolean());
-        assertEquals(Instant.parse(g.get("graceStart").asText()).plus(14, ChronoUnit.DAYS).toString(), g.get("deadline").asText());
-        JsonNode o = rows.get(overdue.username());
-        assertTrue(o.get("overdue").asBoolean());
-        assertEquals("2020-01-15T00:00:00Z", o.get("deadline").asText());
-        JsonNode n = rows.get(notSeenYet.username());
-        assertTrue(n.path("graceStart").isMissingNode() || n.path("graceStart").isNull(), "the report stamps nothing");
-        assertTrue(n.path("deadline").isMissingNode() || n.path("deadline").isNull(), "no deadline before the first login");
-        assertEquals(14, n.get("daysLeft").asLong());
+        Map<String, Object> e = rows.get(enrolled.username());
+        assertEquals(true, e.get("enrolled"));
+        assertEquals(false, e.get("overdue"));
+        Map<String, Object> g = rows.get(inGrace.username());
+        assertEquals(false, g.get("enrolled"));
+        assertEquals(11, g.get("daysLeft"));
+        assertEquals(false, g.get("overdue"));
+        assertEquals(Instant.parse((String) g.get("graceStart")).plus(14, ChronoUnit.DAYS).toString(), g.get("deadline"));
+        Map<String, Object> o = rows.get(overdue.username());
+        assertEquals(true, o.get("overdue"));
+        assertEquals("2020-01-15T00:00:00Z", o.get("deadline"));
+        Map<String, Object> n = rows.get(notSeenYet.username());
+        assertEquals(null, n.get("graceStart"), "the report stamps nothing");
+        assertEquals(null, n.get("deadline"), "no deadline before the first login");
+        assertEquals(14, n.get("daysLeft"));
         assertEquals(null, admin.userAttribute(ADMIN_REALM, notSeenYet.id(), "group-totp-grace-start"));
     }
 
     @Test
-    void theReportIsPaged() throws Exception {
-        JsonNode all = JSON.readTree(admin.call("GET", report("?max=1000"), "application/json", null).body()).get("users");
-        JsonNode second = JSON.readTree(admin.call("GET", report("?first=1&max=2"), "application/json", null).body()).get("users");
+    void theReportIsPaged() {
+        List<String> all = admin.request().accept(ContentType.JSON).queryParam("max", 1000).get(REPORT)
+                .then().statusCode(200).extract().jsonPath().getList("users.id");
+        List<String> second = admin.request().accept(ContentType.JSON).queryParam("first", 1).queryParam("max", 2).get(REPORT)
+                .then().statusCode(200).extract().jsonPath().getList("users.id");
 
-        assertEquals(2, second.size());
-        assertEquals(all.get(1).get("id"), second.get(0).get("id"));
-        assertEquals(all.get(2).get("id"), second.get(1).get("id"));
-        assertEquals(400, admin.call("GET", report("?max=0"), "application/json", null).statusCode());
+        assertEquals(all.subList(1, 3), second);
+        admin.request().accept(ContentType.JSON).queryParam("max", 0).get(REPORT).then().statusCode(400);
     }
 
     @Test
     void theReportAsCsv() {
-        HttpResponse<String> response = admin.call("GET", report("?max=1000"), "text/csv", null);
+        String csv = admin.request().accept("text/csv").queryParam("max", 1000).get(REPORT)
+                .then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
 
-        assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
-        List<String> lines = List.of(response.body().split("\r\n"));
+        List<String> lines = List.of(csv.split("\r\n"));
         assertEquals("username,id,enrolled,graceStart,deadline,daysLeft,overdue", lines.get(0));
-        assertEquals(5, lines.size(), response.body());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true")), response.body());
+        assertEquals(5, lines.size(), csv);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true")), csv);
     }
 
     @Test
     void unauthenticatedAndUnderPrivilegedCallsAreRefused() {
-        assertEquals(401, admin.call("GET", report(""), "application/json", null, null).statusCode());
+        given().baseUri(server.baseUrl()).accept(ContentType.JSON).get(REPORT).then().statusCode(401);
         TestUser nobody = newUserIn(ADMIN_REALM);
-        String nobodyToken = admin.userToken(ADMIN_REALM, nobody.username(), nobody.password());
-        assertEquals(403, admin.call("GET", report(""), "application/json", null, nobodyToken).statusCode());
+        given().baseUri(server.baseUrl()).auth().oauth2(admin.userToken(ADMIN_REALM, nobody.username(), nobody.password()))
+                .accept(ContentType.JSON).get(REPORT).then().statusCode(403);
 
         TestUser viewer = newUserIn(ADMIN_REALM);
         admin.grantRealmManagementRole(ADMIN_REALM, viewer.id(), "view-users");
-        String viewerToken = admin.userToken(ADMIN_REALM, viewer.username(), viewer.password());
-        assertEquals(200, admin.call("GET", report(""), "application/json", null, viewerToken).statusCode());
-        assertEquals(403, admin.call("POST", "/admin/realms/" + ADMIN_REALM + "/group-totp/users/" + enrolled.id() + "/reset",
-                "application/json", "{\"reason\":\"lost phone\"}", viewerToken).statusCode(), "view-users cannot reset");
+        RequestSpecification asViewer = given().baseUri(server.baseUrl())
+                .auth().oauth2(admin.userToken(ADMIN_REALM, viewer.username(), viewer.password()));
+        asViewer.accept(ContentType.JSON).get(REPORT).then().statusCode(200);
+        asViewer.contentType(ContentType.JSON).body(Map.of("reason", "lost phone")).post(USERS + enrolled.id() + "/reset")
+                .then().statusCode(403);
     }
 
     @Test
     void aResetNeedsAReasonAndAnExistingUser() {
-        String path = "/admin/realms/" + ADMIN_REALM + "/group-totp/users/";
-        assertEquals(400, admin.call("POST", path + enrolled.id() + "/reset", "application/json", "{}").statusCode());
-        assertEquals(400, admin.call("POST", path + enrolled.id() + "/reset", "application/json", "{\"reason\":\"  \"}").statusCode());
-        assertEquals(404, admin.call("POST", path + "no-such-user/reset", "application/json", "{\"reason\":\"lost phone\"}").statusCode());
+        admin.request().contentType(ContentType.JSON).body("{}").post(USERS + enrolled.id() + "/reset").then().statusCode(400);
+        admin.request().contentType(ContentType.JSON).body(Map.of("reason", "  ")).post(USERS + enrolled.id() + "/reset").then().statusCode(400);
+        admin.request().contentType(ContentType.JSON).body(Map.of("reason", "lost phone")).post(USERS + "no-such-user/reset").then().statusCode(404);
         assertEquals(1, admin.credentials(ADMIN_REALM, enrolled.id(), "otp").size(), "nothing removed by refused calls");
     }
 
     @Test
-    void aResetRemovesTheAuthenticatorAssignsTheActionAndRecordsWhoAndWhy() throws Exception {
+    void aResetRemovesTheAuthenticatorAssignsTheActionAndRecordsWhoAndWhy() {
         TestUser user = newUserIn(ADMIN_REALM, "/staff");
         enrol(user);
 
-        HttpResponse<String> response = admin.call("POST", "/admin/realms/" + ADMIN_REALM + "/group-totp/users/" + user.id() + "/reset",
-                "application/json", "{\"reason\":\"Phone stolen, ticket #4711\"}");
+        admin.request().contentType(ContentType.JSON).body(Map.of("reason", "Phone stolen, ticket #4711"))
+                .post(USERS + user.id() + "/reset").then().statusCode(200);
 
-        assertEquals(200, response.statusCode(), response.body());
         assertEquals(List.of(), admin.credentials(ADMIN_REALM, user.id(), "otp"));
         assertEquals(List.of("group-totp-reset"), admin.requiredActions(ADMIN_REALM, user.id()));
-        JsonNode event = admin.json("GET", "/admin/realms/" + ADMIN_REALM + "/admin-events?operationTypes=ACTION&resourceTypes=USER&max=50")
-                .findParents("resourcePath").stream()
-                .filter(e -> e.path("resourcePath").asText().equals("users/" + user.id() + "/group-totp-reset"))
+        AdminEventRepresentation event = admin.realm(ADMIN_REALM)
+                .getAdminEvents(List.of("ACTION"), null, null, null, null, null, null, null, 0, 50).stream()
+                .filter(e -> e.getResourcePath().equals("users/" + user.id() + "/group-totp-reset"))
                 .findFirst().orElseThrow(() -> new AssertionError("no admin event for the reset"));
-        assertEquals("Phone stolen, ticket #4711", event.path("details").path("reason").asText());
-        assertEquals(admin.adminUserId(), event.path("authDetails").path("userId").asText());
+        assertEquals("Phone stolen, ticket #4711", event.getDetails().get("reason"));
+        assertEquals(admin.adminUserId(), event.getAuthDetails().getUserId());
         // The user sets up a new phone at the next login.
-        assertTrue(loginWithPassword(newBrowser(ADMIN_REALM), user).has("#group-totp-enrol-form"));
+        assertTrue(loginWithPassword(new Browser(), user).has("#group-totp-enrol-form"));
     }
 }

@@ -1,13 +1,11 @@
 package io.github.grouptotp.it;
 
-import java.io.IOException;
+import static io.restassured.RestAssured.given;
+
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,29 +13,40 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RedirectConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import org.jsoup.nodes.Element;
 
 /**
- * A minimal browser: one cookie jar, follows redirects, submits forms. Like a real browser on localhost it sends
- * cookies marked Secure over http://localhost (Keycloak marks them Secure there; Java's CookieManager would not send them).
+ * A browser for HTTP-level tests, on rest-assured: one cookie jar, follows redirects until the application takes
+ * over, submits forms. Like a real browser on localhost it sends cookies marked Secure over http://localhost
+ * (Keycloak marks them Secure there).
  */
 public final class Browser {
 
     private static final int MAX_REDIRECTS = 20;
+    private static final int TIMEOUT_MILLIS = 30_000;
+    private static final RestAssuredConfig CONFIG = RestAssured.config()
+            .redirect(RedirectConfig.redirectConfig().followRedirects(false))
+            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false))
+            .httpClient(HttpClientConfig.httpClientConfig()
+                    .setParam("http.connection.timeout", TIMEOUT_MILLIS)
+                    .setParam("http.socket.timeout", TIMEOUT_MILLIS));
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
     /** Cookies by name and path. */
     private final Map<String, HttpCookie> cookies = new LinkedHashMap<>();
-    private final List<String> setCookieHeaders = new ArrayList<>();
-    /** Redirects to URLs it accepts are where the app takes over: not followed. */
+    private final List<String> setCookieHeaders = new java.util.ArrayList<>();
+    /** Redirects to URLs it accepts are where the application takes over: not followed. */
     private final Predicate<String> isAppUrl;
 
-    /** A browser whose application lives at URLs starting with {@code appUrl}. */
-    public Browser(String appUrl) {
-        this(url -> url.startsWith(appUrl));
+    /** A browser for the test application ({@link TestApp}). */
+    public Browser() {
+        this(TestApp.get()::isAppUrl);
     }
 
     public Browser(Predicate<String> isAppUrl) {
@@ -45,7 +54,7 @@ public final class Browser {
     }
 
     public Page get(String url) {
-        return follow(HttpRequest.newBuilder(URI.create(url)).GET());
+        return follow("GET", URI.create(url), null);
     }
 
     /** Submits the form found by {@code formSelector} on {@code page}, with its inputs overridden by {@code fields}. */
@@ -61,16 +70,13 @@ public final class Browser {
     }
 
     public Page post(String url, Map<String, String> fields) {
-        String body = fields.entrySet().stream()
-                .map(e -> AdminApi.encode(e.getKey()) + "=" + AdminApi.encode(e.getValue()))
-                .collect(Collectors.joining("&"));
-        return postRaw(url, body);
+        return postRaw(url, fields.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&")));
     }
 
     public Page postRaw(String url, String formBody) {
-        return follow(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(formBody)));
+        return follow("POST", URI.create(url), formBody);
     }
 
     public Optional<HttpCookie> cookie(String name) {
@@ -106,52 +112,48 @@ public final class Browser {
         cookies.values().removeIf(c -> c.getMaxAge() < 0);
     }
 
-    private Page follow(HttpRequest.Builder first) {
-        HttpRequest request = withCookies(first).build();
+    private Page follow(String method, URI uri, String formBody) {
+        Response response = send(method, uri, formBody);
         for (int hop = 0; hop < MAX_REDIRECTS; hop++) {
-            HttpResponse<String> response = send(request);
-            storeCookies(response);
-            int status = response.statusCode();
-            Optional<String> location = response.headers().firstValue("Location");
-            if (status < 300 || status >= 400 || location.isEmpty()) {
-                return new Page(status, response.uri(), null, response.body());
+            String location = response.getHeader("Location");
+            if (response.statusCode() < 300 || response.statusCode() >= 400 || location == null) {
+                return new Page(response.statusCode(), uri, null, response.asString());
             }
-            URI next = response.uri().resolve(location.get());
+            URI next = uri.resolve(location);
             if (isAppUrl.test(next.toString())) {
-                return new Page(status, response.uri(), next, response.body());
+                return new Page(response.statusCode(), uri, next, response.asString());
             }
-            request = withCookies(HttpRequest.newBuilder(next).GET()).build();
+            uri = next;
+            response = send("GET", uri, null);
         }
         throw new AssertionError("More than " + MAX_REDIRECTS + " redirects");
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    private Response send(String method, URI uri, String formBody) {
+        RequestSpecification request = given().config(CONFIG).urlEncodingEnabled(false);
+        String cookieHeader = cookieHeaderFor(uri);
+        if (!cookieHeader.isEmpty()) {
+            request.header("Cookie", cookieHeader);
         }
+        if (formBody != null) {
+            request.contentType("application/x-www-form-urlencoded").body(formBody);
+        }
+        Response response = request.request(method, uri.toString());
+        storeCookies(response.getHeaders().getValues("Set-Cookie"));
+        return response;
     }
 
-    private HttpRequest.Builder withCookies(HttpRequest.Builder builder) {
-        URI uri = builder.build().uri();
+    private String cookieHeaderFor(URI uri) {
         String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
-        String header = cookies.values().stream()
+        return cookies.values().stream()
                 .filter(c -> !c.hasExpired())
                 .filter(c -> path.startsWith(c.getPath() == null ? "/" : c.getPath()))
                 .map(c -> c.getName() + "=" + c.getValue())
                 .collect(Collectors.joining("; "));
-        if (!header.isEmpty()) {
-            builder.setHeader("Cookie", header);
-        }
-        return builder;
     }
 
-    private void storeCookies(HttpResponse<String> response) {
-        for (String header : response.headers().allValues("Set-Cookie")) {
+    private void storeCookies(List<String> headers) {
+        for (String header : headers) {
             setCookieHeaders.add(header);
             for (HttpCookie cookie : HttpCookie.parse(header)) {
                 if (cookie.getPath() == null) {
@@ -165,5 +167,9 @@ public final class Browser {
                 }
             }
         }
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -1,24 +1,36 @@
 package io.github.grouptotp.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.function.Predicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class CodeVerificationIT extends KeycloakIT {
+
+    /** A copy of the demo realm that locks a user after three failures. */
+    static final String LOCKOUT_REALM = "group-totp-lockout";
+    static final int FAILURE_FACTOR = 3;
+
+    @BeforeAll
+    static void importRealm() {
+        // Quick-login detection would lock after two fast failures; the test is about the failure factor.
+        importDemoRealmCopy(LOCKOUT_REALM, Map.of(), realm -> {
+            realm.setFailureFactor(FAILURE_FACTOR);
+            realm.setQuickLoginCheckMilliSeconds(1L);
+        });
+    }
 
     @Test
     void enrolledStaffUserMustEnterACode() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page codePage = loginWithPassword(browser, user);
 
@@ -34,7 +46,7 @@ class CodeVerificationIT extends KeycloakIT {
     void wrongCodeIsRefusedWithAMessageOnTheFieldAndCountsForBruteForce() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page codePage = loginWithPassword(browser, user);
 
         Page wrong = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
@@ -42,7 +54,7 @@ class CodeVerificationIT extends KeycloakIT {
         assertFalse(wrong.loggedIn());
         assertTrue(wrong.text("#input-error-otp").startsWith("That code is not correct."));
         assertEquals("true", wrong.attr("#otp", "aria-invalid"));
-        awaitBruteForce(user, status -> status.path("numFailures").asInt() == 1);
+        awaitBruteForceFailures(user, 1);
         Page right = browser.submit(wrong, "#group-totp-code-form", Map.of("otp", app.freshCode()));
         assertTrue(right.loggedIn(), "the right code still works after one wrong one");
     }
@@ -52,10 +64,10 @@ class CodeVerificationIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
         String code = app.freshCode();
-        Browser first = newBrowser(REALM);
+        Browser first = new Browser();
         assertTrue(first.submit(loginWithPassword(first, user), "#group-totp-code-form", Map.of("otp", code)).loggedIn());
 
-        Browser second = newBrowser(REALM);
+        Browser second = new Browser();
         Page replay = second.submit(loginWithPassword(second, user), "#group-totp-code-form", Map.of("otp", code));
 
         assertFalse(replay.loggedIn(), "a used code must be refused (realm OTP policy: not reusable)");
@@ -64,62 +76,33 @@ class CodeVerificationIT extends KeycloakIT {
 
     @Test
     void afterTheRealmsFailureFactorTheUserIsLockedAndEvenTheRightCodeIsNotChecked() {
-        JsonNode realm = admin.realm(REALM);
-        int failureFactor = 3;
-        // Quick-login detection would lock after two fast failures; the test is about the failure factor.
-        admin.updateRealm(REALM, Map.of("failureFactor", failureFactor, "quickLoginCheckMilliSeconds", 1));
-        try {
-            TestUser user = newUser("/staff");
-            AuthenticatorApp app = enrol(user);
-            Browser browser = newBrowser(REALM);
-            Page page = loginWithPassword(browser, user);
-            for (int attempt = 1; attempt <= failureFactor; attempt++) {
-                page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
-                assertTrue(page.text("#input-error-otp").startsWith("That code is not correct."), "attempt " + attempt);
-                int failures = attempt;
-                awaitBruteForce(user, status -> status.path("numFailures").asInt() == failures);
-            }
-            awaitBruteForce(user, status -> status.path("disabled").asBoolean());
-
-            Page locked = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.freshCode()));
-
-            assertFalse(locked.loggedIn());
-            assertTrue(locked.text("#input-error-otp").contains("temporarily locked"), locked.body());
-        } finally {
-            admin.updateRealm(REALM, Map.of(
-                    "failureFactor", realm.get("failureFactor").asInt(),
-                    "quickLoginCheckMilliSeconds", realm.get("quickLoginCheckMilliSeconds").asLong()));
+        TestUser user = newUserIn(LOCKOUT_REALM, "/staff");
+        AuthenticatorApp app = enrol(user);
+        Browser browser = new Browser();
+        Page page = loginWithPassword(browser, user);
+        for (int attempt = 1; attempt <= FAILURE_FACTOR; attempt++) {
+            page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
+            assertTrue(page.text("#input-error-otp").startsWith("That code is not correct."), "attempt " + attempt);
+            awaitBruteForceFailures(user, attempt);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) admin.bruteForceStatus(LOCKOUT_REALM, user.id()).get("disabled"));
+
+        Page locked = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.freshCode()));
+
+        assertFalse(locked.loggedIn());
+        assertTrue(locked.text("#input-error-otp").contains("temporarily locked"), locked.body());
     }
 
     @Test
     void codePageInDutch() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page codePage = loginWithPassword(browser, user, "nl");
         assertEquals("Verificatie in twee stappen", codePage.text("#kc-page-title"));
         Page wrong = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
 
         assertTrue(wrong.text("#input-error-otp").startsWith("Deze code klopt niet."));
-    }
-
-    /** Keycloak's brute-force protector records failures on a background thread: poll the admin API, bounded. */
-    private void awaitBruteForce(TestUser user, Predicate<JsonNode> condition) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        JsonNode status = admin.bruteForceStatus(REALM, user.id());
-        while (!condition.test(status)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("brute-force status never matched; last: " + status);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            status = admin.bruteForceStatus(REALM, user.id());
-        }
     }
 }

@@ -3,20 +3,21 @@ package io.github.grouptotp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.junit.jupiter.api.Test;
 
 class EnrolmentIT extends KeycloakIT {
 
     @Test
-    void staffUserEnrolsWithWrongThenRightCodeAndGetsAnAuthorizationCode() throws Exception {
+    void staffUserEnrolsWithWrongThenRightCodeAndGetsAnAuthorizationCode() {
         TestUser alice = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page enrol = loginToEnrolPage(browser, alice);
 
@@ -46,12 +47,12 @@ class EnrolmentIT extends KeycloakIT {
         Page done = enrolment.result();
 
         assertTrue(done.loggedIn(), "logged in after enrolment: " + done);
-        assertTrue(exchange(REALM, done.authorizationCode().orElseThrow()).hasNonNull("access_token"));
-        List<JsonNode> otp = admin.credentials(REALM, alice.id(), "otp");
+        assertNotNull(exchange(REALM, done.authorizationCode().orElseThrow()).getString("access_token"));
+        List<CredentialRepresentation> otp = admin.credentials(REALM, alice.id(), "otp");
         assertEquals(1, otp.size());
         assertEquals("enrolled", lastLoginOutcome(alice));
         assertEquals(1, admin.events(REALM, alice.id(), "UPDATE_CREDENTIAL").stream()
-                .filter(e -> "otp".equals(e.path("details").path("credential_type").asText())).count());
+                .filter(e -> "otp".equals(e.getDetails().get("credential_type"))).count());
         assertEquals(12, enrolment.recoveryCodes().size(), "Keycloak's recovery codes were shown once, after enrolment");
     }
 
@@ -60,25 +61,25 @@ class EnrolmentIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         enrol(user);
 
-        JsonNode credential = admin.credentials(REALM, user.id(), "otp").get(0);
-        String data = credential.path("credentialData").asText();
+        CredentialRepresentation credential = admin.credentials(REALM, user.id(), "otp").get(0);
+        String data = credential.getCredentialData();
         assertTrue(data.contains("\"subType\":\"totp\""), data);
         assertTrue(data.contains("\"digits\":6"), data);
         assertTrue(data.contains("\"period\":30"), data);
         assertTrue(data.contains("\"algorithm\":\"HmacSHA1\""), data);
-        assertFalse(credential.toString().contains("secretData"), "the admin API never shows the secret");
+        assertEquals(null, credential.getSecretData(), "the admin API never shows the secret");
     }
 
     @Test
     void unconfirmedQrCodeIsThrownAwayAndAFreshOneIsShownNextTime() {
         TestUser user = newUser("/staff");
-        Page first = loginToEnrolPage(newBrowser(REALM), user);
+        Page first = loginToEnrolPage(new Browser(), user);
         String scannedKey = first.text("#kc-totp-secret-key");
         // The user scans the code, then closes the tab without entering a code.
 
         assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"));
 
-        Browser later = newBrowser(REALM);
+        Browser later = new Browser();
         Page second = loginToEnrolPage(later, user);
         assertNotEquals(scannedKey, second.text("#kc-totp-secret-key"));
 
@@ -91,7 +92,7 @@ class EnrolmentIT extends KeycloakIT {
     @Test
     void reloadingTheEnrolmentPageKeepsTheKeyOfThisLogin() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page enrol = loginToEnrolPage(browser, user);
 
         // What a reload or the back button requests: the step's URL without the one-time session code.
@@ -104,7 +105,7 @@ class EnrolmentIT extends KeycloakIT {
     @Test
     void enrolmentInDutch() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page enrol = loginToEnrolPage(browser, user, "nl");
 

@@ -13,14 +13,14 @@ class GroupPolicyIT extends KeycloakIT {
 
     @Test
     void memberOfAStaffSubgroupMustEnrol() {
-        Page page = loginWithPassword(newBrowser(REALM), newUser("/staff/doctors"));
+        Page page = loginWithPassword(new Browser(), newUser("/staff/doctors"));
 
         assertMustEnrol(page);
     }
 
     @Test
     void userInStaffAndExtranetMustEnrol() {
-        Page page = loginWithPassword(newBrowser(REALM), newUser("/staff", "/extranet"));
+        Page page = loginWithPassword(new Browser(), newUser("/staff", "/extranet"));
 
         assertMustEnrol(page);
     }
@@ -29,7 +29,7 @@ class GroupPolicyIT extends KeycloakIT {
     void extranetUserWithoutTotpPassesWithoutAPrompt() {
         TestUser user = newUser("/extranet");
 
-        Page page = loginWithPassword(newBrowser(REALM), user);
+        Page page = loginWithPassword(new Browser(), user);
 
         assertTrue(page.loggedIn(), page.toString());
         assertEquals("optional", lastLoginOutcome(user));
@@ -42,7 +42,7 @@ class GroupPolicyIT extends KeycloakIT {
         // The admin moves the user to the extranet; the authenticator they set up stays.
         admin.leaveGroup(REALM, user.id(), "/staff");
         admin.joinGroup(REALM, user.id(), "/extranet");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page codePage = loginWithPassword(browser, user);
 
@@ -55,7 +55,7 @@ class GroupPolicyIT extends KeycloakIT {
     void userInNoListedGroupIsTreatedAsOptional() {
         TestUser user = newUser();
 
-        Page page = loginWithPassword(newBrowser(REALM), user);
+        Page page = loginWithPassword(new Browser(), user);
 
         assertTrue(page.loggedIn(), page.toString());
         assertEquals("optional", lastLoginOutcome(user));
@@ -65,7 +65,7 @@ class GroupPolicyIT extends KeycloakIT {
     void exemptStaffUserWithoutTotpIsNotForced() {
         TestUser user = newUser("/staff", "/no-smartphone");
 
-        Page page = loginWithPassword(newBrowser(REALM), user);
+        Page page = loginWithPassword(new Browser(), user);
 
         assertTrue(page.loggedIn(), page.toString());
         assertEquals("not_required", lastLoginOutcome(user));
@@ -77,7 +77,7 @@ class GroupPolicyIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
         admin.joinGroup(REALM, user.id(), "/no-smartphone");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
 
         Page codePage = loginWithPassword(browser, user);
 

@@ -1,10 +1,11 @@
 package io.github.grouptotp.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ public final class KeycloakCluster {
         private final int clusterPort;
         private final Path log;
         private Process process;
-        private AdminApi admin;
+        private Admin admin;
 
         Node(String name, Path home) throws IOException {
             this.name = name;
@@ -42,7 +43,7 @@ public final class KeycloakCluster {
             return "http://localhost:" + httpPort;
         }
 
-        public AdminApi admin() {
+        public Admin admin() {
             return admin;
         }
 
@@ -66,7 +67,7 @@ public final class KeycloakCluster {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
             process = builder.start();
             KeycloakServer.awaitReady(process, baseUrl(), log);
-            admin = new AdminApi(baseUrl(), KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+            admin = new Admin(baseUrl(), KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
         }
 
         /** Stops the node the way an orchestrator does (SIGTERM) and waits until it is gone. */
@@ -145,18 +146,13 @@ public final class KeycloakCluster {
         cluster.a.start();
         cluster.b.start();
         cluster.awaitTwoMemberView();
-        cluster.a.admin().importRealm(Files.readString(Path.of(System.getProperty("realm.file"))));
+        cluster.a.admin().importRealm(Admin.demoRealm());
         return cluster;
     }
 
-    private void awaitTwoMemberView() throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!(TWO_MEMBER_VIEW.matcher(a.log()).find() && TWO_MEMBER_VIEW.matcher(b.log()).find())) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("The nodes never formed a two-member cluster; see " + workDir);
-            }
-            Thread.sleep(200);
-        }
+    private void awaitTwoMemberView() {
+        await("a two-member cluster view (logs in " + workDir + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TWO_MEMBER_VIEW.matcher(a.log()).find() && TWO_MEMBER_VIEW.matcher(b.log()).find());
     }
 
     private void shutDown() {

@@ -1,62 +1,56 @@
 package io.github.grouptotp.it;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.path.json.JsonPath;
+import org.keycloak.representations.idm.RealmRepresentation;
 
 /**
  * Base of the integration tests: one real Keycloak for the whole run (see {@link KeycloakServer}), the demo realm
- * imported, and helpers that log in through the account console client like a browser would.
+ * imported, and helpers that log in to the test application ({@link TestApp}) like a browser would.
  * Every test makes its own users, so tests never share credentials or brute-force counters.
  */
 abstract class KeycloakIT {
 
     static final String REALM = "group-totp-demo";
-    static final String CLIENT_ID = "account-console";
-    /** PKCE verifier; the account console client requires S256. */
+    static final String FLOW = "browser-group-totp";
+    /** PKCE verifier; the test application's client requires S256. */
     private static final String CODE_VERIFIER = "group-totp-integration-test-code-verifier-0123456789";
     private static final AtomicInteger USER_COUNTER = new AtomicInteger();
 
     final KeycloakServer server = KeycloakServer.get();
-    final AdminApi admin = server.admin();
+    final Admin admin = server.admin();
 
     /**
      * Imports a copy of the demo realm, without its users, under another name and with the step's config changed,
      * for tests that change settings other tests rely on. Returns the realm name.
      */
     static String importDemoRealmCopy(String name, Map<String, String> stepConfig) {
-        try {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode realm = (ObjectNode) json.readTree(Files.readString(Path.of(System.getProperty("realm.file"))));
-            realm.put("realm", name);
-            realm.remove("users");
-            ObjectNode config = (ObjectNode) realm.get("authenticatorConfig").get(0).get("config");
-            stepConfig.forEach(config::put);
-            KeycloakServer.get().admin().importRealm(realm.toString());
-            return name;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return importDemoRealmCopy(name, stepConfig, realm -> { });
+    }
+
+    static String importDemoRealmCopy(String name, Map<String, String> stepConfig, Consumer<RealmRepresentation> change) {
+        RealmRepresentation realm = Admin.demoRealm();
+        realm.setRealm(name);
+        realm.setUsers(null);
+        realm.getAuthenticatorConfig().get(0).getConfig().putAll(stepConfig);
+        change.accept(realm);
+        KeycloakServer.get().admin().importRealm(realm);
+        return name;
     }
 
     record TestUser(String realm, String id, String username, String password) {
@@ -73,27 +67,15 @@ abstract class KeycloakIT {
         return new TestUser(realm, id, username, password);
     }
 
-    String redirectUri(String realm) {
-        return redirectUri(server.baseUrl(), realm);
-    }
-
-    static String redirectUri(String baseUrl, String realm) {
-        return baseUrl + "/realms/" + realm + "/account/";
-    }
-
-    Browser newBrowser(String realm) {
-        return new Browser(redirectUri(realm));
-    }
-
-    /** The application's authorization request (account console client, PKCE). */
+    /** The application's authorization request (test application client, PKCE). */
     String authUrl(String realm) {
         return authUrl(server.baseUrl(), realm);
     }
 
     static String authUrl(String baseUrl, String realm) {
         return baseUrl + "/realms/" + realm + "/protocol/openid-connect/auth"
-                + "?client_id=" + CLIENT_ID
-                + "&redirect_uri=" + AdminApi.encode(redirectUri(baseUrl, realm))
+                + "?client_id=" + TestApp.CLIENT_ID
+                + "&redirect_uri=" + Browser.encode(TestApp.get().redirectUri())
                 + "&response_type=code&scope=openid"
                 + "&code_challenge=" + codeChallenge() + "&code_challenge_method=S256";
     }
@@ -140,7 +122,7 @@ abstract class KeycloakIT {
 
     /** Enrols {@code user} through the enrolment page of a new browser and returns their authenticator app. */
     AuthenticatorApp enrol(TestUser user) {
-        return enrolIn(newBrowser(user.realm()), user).app();
+        return enrolIn(new Browser(), user).app();
     }
 
     /** Enrols {@code user} in {@code browser}, saving the recovery codes if Keycloak shows them; ends logged in. */
@@ -167,42 +149,39 @@ abstract class KeycloakIT {
     }
 
     /** Redeems the authorization code at the token endpoint, as the application would. */
-    JsonNode exchange(String realm, String code) throws IOException, InterruptedException {
-        String form = "grant_type=authorization_code&client_id=" + CLIENT_ID
-                + "&code=" + AdminApi.encode(code)
-                + "&redirect_uri=" + AdminApi.encode(redirectUri(realm))
-                + "&code_verifier=" + CODE_VERIFIER;
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return new ObjectMapper().readTree(response.body());
+    JsonPath exchange(String realm, String code) {
+        return given().baseUri(server.baseUrl())
+                .formParam("grant_type", "authorization_code")
+                .formParam("client_id", TestApp.CLIENT_ID)
+                .formParam("code", code)
+                .formParam("redirect_uri", TestApp.get().redirectUri())
+                .formParam("code_verifier", CODE_VERIFIER)
+                .post("/realms/{realm}/protocol/openid-connect/token", realm)
+                .then().statusCode(200)
+                .extract().jsonPath();
     }
 
     /** Logs the browser's SSO session out through the OIDC logout endpoint and its confirmation page. */
     void logout(Browser browser, String realm) {
-        Page confirm = browser.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/logout?client_id=" + CLIENT_ID);
+        Page confirm = browser.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/logout?client_id=" + TestApp.CLIENT_ID);
         Page done = browser.submit(confirm, "#kc-logout-confirm form", Map.of("confirmLogout", "Logout"));
         assertEquals(200, done.status(), done.body());
     }
 
-    /** Polls the server log, which the server writes asynchronously, until it contains {@code text} (bounded). */
-    void awaitLog(String text) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!server.log().contains(text)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("log never contained: " + text);
-            }
-            Thread.sleep(100);
-        }
+    /** Waits until the server log, which the server writes asynchronously, contains {@code text} (bounded). */
+    void awaitLog(String text) {
+        await("server log contains: " + text).atMost(Duration.ofSeconds(10)).until(() -> server.log().contains(text));
     }
 
     /** The {@code group_totp} detail of the user's newest LOGIN event. */
     String lastLoginOutcome(TestUser user) {
-        JsonNode login = admin.events(user.realm(), user.id(), "LOGIN").get(0);
-        return login.path("details").path("group_totp").asText(null);
+        return admin.lastEventDetail(user.realm(), user.id(), "LOGIN", "group_totp");
+    }
+
+    /** The number of failures Keycloak's brute-force protector counts for the user, once it has recorded them. */
+    void awaitBruteForceFailures(TestUser user, int failures) {
+        await("brute-force failures of " + user.username()).atMost(Duration.ofSeconds(10))
+                .until(() -> ((Number) admin.bruteForceStatus(user.realm(), user.id()).get("numFailures")).intValue() == failures);
     }
 
     private static String codeChallenge() {

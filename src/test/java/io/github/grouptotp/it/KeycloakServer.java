@@ -1,16 +1,14 @@
 package io.github.grouptotp.it;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,14 +27,14 @@ public final class KeycloakServer {
 
     private final String baseUrl;
     private final Path log;
-    private final AdminApi admin;
+    private final Admin admin;
     private final Process process;
 
     private KeycloakServer(String baseUrl, Path log, Process process) {
         this.baseUrl = baseUrl;
         this.log = log;
         this.process = process;
-        this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
+        this.admin = new Admin(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
     }
 
     public static synchronized KeycloakServer get() {
@@ -45,9 +43,6 @@ public final class KeycloakServer {
                 instance = start();
             } catch (IOException e) {
                 throw new IllegalStateException("Keycloak did not start", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }
         return instance;
@@ -57,7 +52,7 @@ public final class KeycloakServer {
         return baseUrl;
     }
 
-    public AdminApi admin() {
+    public Admin admin() {
         return admin;
     }
 
@@ -75,7 +70,7 @@ public final class KeycloakServer {
         return Files.readString(log);
     }
 
-    private static KeycloakServer start() throws IOException, InterruptedException {
+    private static KeycloakServer start() throws IOException {
         Path home = Path.of(required("keycloak.dist.dir"));
         Path jar = Path.of(required("provider.jar"));
         Path log = Path.of(required("keycloak.log"));
@@ -110,28 +105,20 @@ public final class KeycloakServer {
         String baseUrl = "http://localhost:" + httpPort;
         awaitReady(process, baseUrl, log);
         KeycloakServer server = new KeycloakServer(baseUrl, log, process);
-        server.admin.importRealm(Files.readString(Path.of(required("realm.file"))));
+        server.admin.importRealm(Admin.demoRealm());
         return server;
     }
 
-    static void awaitReady(Process process, String baseUrl, Path log) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master")).timeout(Duration.ofSeconds(5)).build();
-        Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling until the deadline
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("Keycloak not ready after " + BOOT_TIMEOUT + "; see " + log);
+    /** Waits until Keycloak answers for the master realm, failing early if its process ends. */
+    static void awaitReady(Process process, String baseUrl, Path log) {
+        await("Keycloak at " + baseUrl + " (log: " + log + ")").atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsMatching(e -> e instanceof java.net.ConnectException)
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
+                    }
+                    return given().get(baseUrl + "/realms/master").statusCode() == 200;
+                });
     }
 
     static int freePort() throws IOException {

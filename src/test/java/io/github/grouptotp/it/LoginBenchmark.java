@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * Login benchmark against one real Keycloak (run: scripts/benchmark-logins.sh; never part of the tests). For a
@@ -56,7 +59,7 @@ public final class LoginBenchmark {
     }
 
     private final KeycloakServer server = KeycloakServer.get();
-    private final AdminApi admin = server.admin();
+    private final Admin admin = server.admin();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger counter = new AtomicInteger();
 
@@ -145,15 +148,13 @@ public final class LoginBenchmark {
                 }
             }
         }
-        admin.importRealm(realm.toString());
-        String stockFlow = admin.json("GET", "/admin/realms/" + name + "/authentication/flows").findParents("alias").stream()
-                .filter(f -> "browser".equals(f.path("alias").asText())).findFirst().orElseThrow().get("id").asText();
-        ObjectNode client = json.createObjectNode().put("clientId", "bench-stock").put("publicClient", true)
-                .put("standardFlowEnabled", true);
-        client.putArray("redirectUris").add(server.baseUrl() + "/realms/" + name + "/account/*");
-        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
-        client.putObject("authenticationFlowBindingOverrides").put("browser", stockFlow);
-        HttpCheck.ok(admin.call("POST", "/admin/realms/" + name + "/clients", null, client.toString()), 201);
+        admin.importRealm(JsonSerialization.readValue(realm.toString(), RealmRepresentation.class));
+        String stockFlow = admin.realm(name).flows().getFlows().stream()
+                .filter(f -> "browser".equals(f.getAlias())).findFirst().orElseThrow().getId();
+        ClientRepresentation client = TestApp.get().client();
+        client.setClientId("bench-stock");
+        client.setAuthenticationFlowBindingOverrides(Map.of("browser", stockFlow));
+        admin.realm(name).clients().create(client).close();
 
         List<Account> enrolled = new ArrayList<>();
         for (int u = 0; u < POOL; u++) {
@@ -167,7 +168,7 @@ public final class LoginBenchmark {
     }
 
     Account enrol(String realm, String username) {
-        Browser browser = new Browser(url -> url.contains("/realms/" + realm + "/account/"));
+        Browser browser = new Browser();
         Page page = browser.submit(browser.get(KeycloakIT.authUrl(server.baseUrl(), realm)), "#kc-form-login",
                 Map.of("username", username, "password", PASSWORD));
         if (page.has("#group-totp-grace-form")) {
@@ -226,7 +227,6 @@ public final class LoginBenchmark {
     /** One full browser login in the given mode; times the request that settles the second factor. */
     Sample login(Realm realm, String mode) {
         int n = counter.getAndIncrement();
-        String appUrl = "/realms/" + realm.name() + "/account/";
         try {
             switch (mode) {
                 case "a", "b" -> {
@@ -240,10 +240,10 @@ public final class LoginBenchmark {
                     if (code == null) {
                         throw new IllegalStateException("benchmark pool too small: no unused code left in this step");
                     }
-                    Browser browser = new Browser(url -> url.contains(appUrl));
+                    Browser browser = new Browser();
                     String auth = KeycloakIT.authUrl(server.baseUrl(), realm.name());
                     if (mode.equals("a")) {
-                        auth = auth.replace("client_id=account-console", "client_id=bench-stock");
+                        auth = auth.replace("client_id=" + TestApp.CLIENT_ID, "client_id=bench-stock");
                     }
                     Page codePage = browser.submit(browser.get(auth), "#kc-form-login",
                             Map.of("username", account.username(), "password", PASSWORD));
@@ -263,7 +263,7 @@ public final class LoginBenchmark {
                 }
                 default -> {
                     Account account = realm.plain().get(n % realm.plain().size());
-                    return passwordOnly(new Browser(url -> url.contains(appUrl)), realm, account.username());
+                    return passwordOnly(new Browser(), realm, account.username());
                 }
             }
         } catch (RuntimeException | AssertionError e) {
@@ -371,14 +371,5 @@ public final class LoginBenchmark {
         String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
         return String.format(Locale.ROOT, "Machine: %d cores (%s), %s, Java %s, %s.%n", Runtime.getRuntime().availableProcessors(), cpu, mem,
                 System.getProperty("java.version"), Instant.now().toString().substring(0, 10));
-    }
-
-    /** Small check of admin API answers during seeding. */
-    static final class HttpCheck {
-        static void ok(java.net.http.HttpResponse<String> response, int status) {
-            if (response.statusCode() != status) {
-                throw new IllegalStateException(response.uri() + " answered " + response.statusCode() + ": " + response.body());
-            }
-        }
     }
 }

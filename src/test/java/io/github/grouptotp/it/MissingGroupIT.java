@@ -26,7 +26,7 @@ class MissingGroupIT extends KeycloakIT {
     void userOutsideTheOptionalAndExemptGroupsIsTreatedAsRequiredAndTheErrorIsLogged() throws Exception {
         TestUser user = newUserIn(GHOST_REALM, "/staff");
 
-        Page page = loginWithPassword(newBrowser(GHOST_REALM), user);
+        Page page = loginWithPassword(new Browser(), user);
 
         assertMustEnrol(page);
         String expected = "Group TOTP policy in flow 'browser-group-totp' of realm '" + GHOST_REALM
@@ -38,7 +38,7 @@ class MissingGroupIT extends KeycloakIT {
 
     @Test
     void userWithoutGroupsIsAlsoRequired() {
-        Page page = loginWithPassword(newBrowser(GHOST_REALM), newUserIn(GHOST_REALM));
+        Page page = loginWithPassword(new Browser(), newUserIn(GHOST_REALM));
 
         assertMustEnrol(page);
     }
@@ -48,9 +48,9 @@ class MissingGroupIT extends KeycloakIT {
         TestUser extranet = newUserIn(GHOST_REALM, "/extranet");
         TestUser exempt = newUserIn(GHOST_REALM, "/no-smartphone");
 
-        assertTrue(loginWithPassword(newBrowser(GHOST_REALM), extranet).loggedIn());
+        assertTrue(loginWithPassword(new Browser(), extranet).loggedIn());
         assertEquals("optional", lastLoginOutcome(extranet));
-        assertTrue(loginWithPassword(newBrowser(GHOST_REALM), exempt).loggedIn());
+        assertTrue(loginWithPassword(new Browser(), exempt).loggedIn());
         assertEquals("not_required", lastLoginOutcome(exempt));
     }
 }

@@ -26,12 +26,12 @@ class RecoveryCodesIT extends KeycloakIT {
     void recoveryCodesAreShownOnceAfterEnrolmentAndStoredByKeycloak() {
         TestUser user = newUser("/staff");
 
-        Enrolment enrolment = enrolIn(newBrowser(REALM), user);
+        Enrolment enrolment = enrolIn(new Browser(), user);
 
         assertEquals(12, enrolment.recoveryCodes().size());
         assertTrue(enrolment.recoveryCodes().get(0).matches("[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"), enrolment.recoveryCodes().get(0));
         assertEquals(1, admin.credentials(REALM, user.id(), "recovery-authn-codes").size());
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page codePage = loginWithPassword(browser, user);
         Page done = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", enrolment.app().freshCode()));
         assertTrue(done.loggedIn(), "no recovery codes page at later logins: " + done);
@@ -40,9 +40,9 @@ class RecoveryCodesIT extends KeycloakIT {
     @Test
     void aRecoveryCodeLogsInOnceAndForcesANewPhoneAndNewCodesInTheSameLogin() {
         TestUser user = newUser("/staff");
-        Enrolment old = enrolIn(newBrowser(REALM), user);
-        String oldCredential = admin.credentials(REALM, user.id(), "otp").get(0).get("id").asText();
-        Browser browser = newBrowser(REALM);
+        Enrolment old = enrolIn(new Browser(), user);
+        String oldCredential = admin.credentials(REALM, user.id(), "otp").get(0).getId();
+        Browser browser = new Browser();
 
         Page enrol = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form",
                 Map.of("recoveryCodeInput", old.recoveryCodes().get(0)));
@@ -56,11 +56,11 @@ class RecoveryCodesIT extends KeycloakIT {
         assertFalse(fresh.recoveryCodes().contains(old.recoveryCodes().get(1)));
         assertEquals("recovery_code", lastLoginOutcome(user));
         assertEquals(List.of(), admin.requiredActions(REALM, user.id()), "nothing was stored on the user for this login");
-        assertFalse(admin.credentials(REALM, user.id(), "otp").get(0).get("id").asText().equals(oldCredential));
+        assertFalse(admin.credentials(REALM, user.id(), "otp").get(0).getId().equals(oldCredential));
 
         // Neither the used code nor the other old ones work again.
         for (String oldCode : List.of(old.recoveryCodes().get(0), old.recoveryCodes().get(1))) {
-            Browser again = newBrowser(REALM);
+            Browser again = new Browser();
             Page refused = again.submit(recoveryPage(again, user), "#group-totp-recovery-form", Map.of("recoveryCodeInput", oldCode));
             assertFalse(refused.loggedIn(), "old code " + oldCode);
             assertTrue(refused.text("#input-error-recoveryCodeInput").contains("not valid or was already used"));
@@ -70,26 +70,22 @@ class RecoveryCodesIT extends KeycloakIT {
     @Test
     void aWrongRecoveryCodeIsRefusedAndCountedForBruteForce() throws Exception {
         TestUser user = newUser("/staff");
-        enrolIn(newBrowser(REALM), user);
-        Browser browser = newBrowser(REALM);
+        enrolIn(new Browser(), user);
+        Browser browser = new Browser();
 
         Page refused = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form",
                 Map.of("recoveryCodeInput", "AAAA-BBBB-CCCC"));
 
         assertFalse(refused.loggedIn());
         assertTrue(refused.text("#input-error-recoveryCodeInput").contains("not valid or was already used"));
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (admin.bruteForceStatus(REALM, user.id()).path("numFailures").asInt() != 1) {
-            assertTrue(Instant.now().isBefore(deadline), "failure never counted");
-            Thread.sleep(100);
-        }
+        awaitBruteForceFailures(user, 1);
     }
 
     @Test
     void backToTheAppCode() {
         TestUser user = newUser("/staff");
-        AuthenticatorApp app = enrolIn(newBrowser(REALM), user).app();
-        Browser browser = newBrowser(REALM);
+        AuthenticatorApp app = enrolIn(new Browser(), user).app();
+        Browser browser = new Browser();
 
         Page codePage = browser.submit(recoveryPage(browser, user), "#group-totp-recovery-form", Map.of("code", ""));
 

@@ -55,7 +55,7 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void secondLoginInTheSameBrowserAsksNoCode() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         AuthenticatorApp app = enrolIn(browser, user).app();
         browser.restart();
 
@@ -70,7 +70,7 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void cookieIsSignedHttpOnlyLaxScopedToTheRealmAndCarriesNoSecret() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         Page enrolPage = loginToEnrolPage(browser, user);
         String key = enrolPage.text("#kc-totp-secret-key").replace(" ", "");
         AuthenticatorApp app = AuthenticatorApp.fromKey(key);
@@ -95,15 +95,15 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void anotherBrowserIsAsked() {
         TestUser user = newUserIn(RREALM, "/staff");
-        enrolIn(newBrowser(RREALM), user);
+        enrolIn(new Browser(), user);
 
-        assertAskedForCode(loginWithPassword(newBrowser(RREALM), user));
+        assertAskedForCode(loginWithPassword(new Browser(), user));
     }
 
     @Test
     void settingRememberHoursToZeroAsksAgainAtOnce() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
         browser.restart();
 
@@ -115,17 +115,17 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void removingTheOtpCredentialRevokesAndNeverSkipsEnrolment() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
         browser.restart();
-        String credentialId = admin.credentials(RREALM, user.id(), "otp").get(0).get("id").asText();
+        String credentialId = admin.credentials(RREALM, user.id(), "otp").get(0).getId();
 
-        admin.deleteCredential(RREALM, user.id(), credentialId);
+        admin.user(RREALM, user.id()).removeCredential(credentialId);
 
         // A remembered browser never skips enrolment.
         assertMustEnrol(loginWithPassword(browser, user));
         // The user sets up a new phone elsewhere; the old cookie was for the removed credential.
-        Browser other = newBrowser(RREALM);
+        Browser other = new Browser();
         enrolIn(other, user);
         browser.restart();
         assertAskedForCode(loginWithPassword(browser, user));
@@ -134,11 +134,11 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void adminSignOutOfTheUserRevokes() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
         browser.restart();
 
-        admin.signOut(RREALM, user.id());
+        admin.user(RREALM, user.id()).logout();
 
         assertAskedForCode(loginWithPassword(browser, user));
     }
@@ -146,7 +146,7 @@ class RememberedBrowserIT extends KeycloakIT {
     @Test
     void logoutDoesNotForgetTheBrowser() {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
 
         logout(browser, RREALM);
@@ -159,7 +159,7 @@ class RememberedBrowserIT extends KeycloakIT {
     void twoUsersOnOneBrowserKeepTheirOwnState() {
         TestUser ann = newUserIn(RREALM, "/staff");
         TestUser ben = newUserIn(RREALM, "/staff");
-        Browser shared = newBrowser(RREALM);
+        Browser shared = new Browser();
         enrolIn(shared, ann);
         shared.restart();
         enrolIn(shared, ben);
@@ -177,9 +177,9 @@ class RememberedBrowserIT extends KeycloakIT {
     void anotherUsersCookieUnderThisUsersNameIsRefused() {
         TestUser victim = newUserIn(RREALM, "/staff");
         TestUser attacker = newUserIn(RREALM, "/staff");
-        Browser victimBrowser = newBrowser(RREALM);
+        Browser victimBrowser = new Browser();
         enrolIn(victimBrowser, victim);
-        Browser attackerBrowser = newBrowser(RREALM);
+        Browser attackerBrowser = new Browser();
         enrolIn(attackerBrowser, attacker);
         HttpCookie own = rememberCookie(attackerBrowser);
         HttpCookie victims = rememberCookie(victimBrowser);
@@ -195,7 +195,7 @@ class RememberedBrowserIT extends KeycloakIT {
     @ValueSource(strings = {"flipped-signature", "truncated", "resigned-with-another-key", "garbage", "empty-claims"})
     void tamperedCookieIsIgnored(String tampering) throws Exception {
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
         HttpCookie cookie = rememberCookie(browser);
         browser.restart();
@@ -218,7 +218,7 @@ class RememberedBrowserIT extends KeycloakIT {
     void unusableRememberHoursMeansAskEveryTimeAndIsLogged(String value) throws Exception {
         admin.updateStepConfig(RREALM, FLOW, Map.of("rememberHours", value));
         TestUser user = newUserIn(RREALM, "/staff");
-        Browser browser = newBrowser(RREALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
 
         assertEquals(List.of(), browser.cookies(COOKIE_PREFIX), "nothing remembered");

@@ -29,8 +29,7 @@ class ResetCredentialsIT extends KeycloakIT {
     static void startMailServerAndRealm() throws Exception {
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        importDemoRealmCopy(MAIL_REALM, Map.of());
-        KeycloakServer.get().admin().updateRealm(MAIL_REALM, Map.of("smtpServer", Map.of(
+        importDemoRealmCopy(MAIL_REALM, Map.of(), realm -> realm.setSmtpServer(Map.of(
                 "host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()), "from", "keycloak@example.org")));
     }
 
@@ -59,7 +58,7 @@ class ResetCredentialsIT extends KeycloakIT {
     void anEnrolledStaffUserCompletingAPasswordResetIsStillAskedForTheCode() throws Exception {
         TestUser user = newUserIn(MAIL_REALM, "/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(MAIL_REALM);
+        Browser browser = new Browser();
 
         Page afterLink = followResetLink(browser, user);
 
@@ -78,7 +77,7 @@ class ResetCredentialsIT extends KeycloakIT {
         TestUser user = newUserIn(MAIL_REALM, "/staff");
         admin.setUserAttribute(MAIL_REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
 
-        Page afterLink = followResetLink(newBrowser(MAIL_REALM), user);
+        Page afterLink = followResetLink(new Browser(), user);
 
         assertFalse(afterLink.loggedIn());
         assertTrue(afterLink.has("#group-totp-enrol-form"), afterLink.toString());

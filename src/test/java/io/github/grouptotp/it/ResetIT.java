@@ -1,15 +1,17 @@
 package io.github.grouptotp.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.junit.jupiter.api.Test;
 
 /** The "Reset authenticator app" required action (group-totp-reset). */
@@ -18,29 +20,29 @@ class ResetIT extends KeycloakIT {
     static final String RESET = "group-totp-reset";
 
     private String onlyOtpCredentialId(TestUser user) {
-        List<JsonNode> otp = admin.credentials(REALM, user.id(), "otp");
+        List<CredentialRepresentation> otp = admin.credentials(REALM, user.id(), "otp");
         assertEquals(1, otp.size(), "exactly one OTP credential: " + otp);
-        return otp.get(0).get("id").asText();
+        return otp.get(0).getId();
     }
 
     @Test
     void resetAssignedByAnAdminAsksNoOldCodeAndEnrolsANewAuthenticator() {
         TestUser user = newUser("/staff");
-        Browser rememberedBefore = newBrowser(REALM);
+        Browser rememberedBefore = new Browser();
         AuthenticatorApp oldPhone = enrolIn(rememberedBefore, user).app();
         String oldCredential = onlyOtpCredentialId(user);
 
         admin.assignRequiredAction(REALM, user.id(), RESET);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page enrol = loginWithPassword(browser, user);
 
         assertTrue(enrol.has("#group-totp-enrol-form"), "straight to a new QR code, no old code: " + enrol);
         assertFalse(enrol.has("[name=skip]"), "no grace skip during a reset");
         assertTrue(enrol.body().contains("Your authenticator app was reset."));
         assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"), "the old credential is removed at once");
-        JsonNode removed = admin.events(REALM, user.id(), "REMOVE_CREDENTIAL").get(0);
-        assertEquals("otp", removed.path("details").path("credential_type").asText());
-        assertEquals(oldCredential, removed.path("details").path("credential_id").asText());
+        Map<String, String> removed = admin.events(REALM, user.id(), "REMOVE_CREDENTIAL").get(0).getDetails();
+        assertEquals("otp", removed.get("credential_type"));
+        assertEquals(oldCredential, removed.get("credential_id"));
 
         AuthenticatorApp newPhone = AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key"));
         Page done = submitEnrolment(browser, enrol, newPhone).result();
@@ -48,12 +50,11 @@ class ResetIT extends KeycloakIT {
         assertTrue(done.loggedIn(), done.toString());
         assertNotEquals(oldCredential, onlyOtpCredentialId(user));
         assertEquals(List.of(), admin.requiredActions(REALM, user.id()), "the reset is done");
-        JsonNode action = admin.events(REALM, user.id(), "CUSTOM_REQUIRED_ACTION").get(0);
-        assertEquals(RESET, action.path("details").path("custom_required_action").asText());
+        assertEquals(RESET, admin.lastEventDetail(REALM, user.id(), "CUSTOM_REQUIRED_ACTION", "custom_required_action"));
         assertEquals("reset", lastLoginOutcome(user));
 
         // The old phone's codes no longer work; the new phone's do.
-        Browser later = newBrowser(REALM);
+        Browser later = new Browser();
         Page codePage = loginWithPassword(later, user);
         Page refused = later.submit(codePage, "#group-totp-code-form", Map.of("otp", oldPhone.freshCode()));
         assertFalse(refused.loggedIn());
@@ -70,13 +71,13 @@ class ResetIT extends KeycloakIT {
         enrol(user);
         admin.assignRequiredAction(REALM, user.id(), RESET);
 
-        Page first = loginWithPassword(newBrowser(REALM), user);
+        Page first = loginWithPassword(new Browser(), user);
         String abandonedKey = first.text("#kc-totp-secret-key");
         // The user closes the tab.
 
         assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"), "old removed, nothing new stored");
         assertEquals(List.of(RESET), admin.requiredActions(REALM, user.id()), "the reset is still pending");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page second = loginWithPassword(browser, user);
         assertTrue(second.has("#group-totp-enrol-form"), second.toString());
         assertNotEquals(abandonedKey, second.text("#kc-totp-secret-key"));
@@ -87,17 +88,15 @@ class ResetIT extends KeycloakIT {
     }
 
     @Test
-    void aUserStartedResetReauthenticatesAndAsksTheCurrentCodeBeforeRemovingAnything() throws InterruptedException {
+    void aUserStartedResetReauthenticatesAndAsksTheCurrentCodeBeforeRemovingAnything() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         AuthenticatorApp oldPhone = enrolIn(browser, user).app();
         String oldCredential = onlyOtpCredentialId(user);
 
         // Keycloak compares authentication times in whole seconds: let the login's second pass (bounded).
         long loginSecond = Instant.now().getEpochSecond();
-        while (Instant.now().getEpochSecond() <= loginSecond) {
-            Thread.sleep(20);
-        }
+        await("the next second").atMost(Duration.ofSeconds(2)).until(() -> Instant.now().getEpochSecond() > loginSecond);
 
         // The application sends the user to Keycloak with kc_action (application-initiated action).
         Page reauth = browser.get(authUrl(REALM) + "&kc_action=" + RESET);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.utils.Base32;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.models.utils.HmacOTP;
 
 /**
@@ -29,8 +30,7 @@ class SecurityIT extends KeycloakIT {
 
     @BeforeAll
     static void importRealm() {
-        importDemoRealmCopy(NO_BRUTE_FORCE_REALM, Map.of());
-        KeycloakServer.get().admin().updateRealm(NO_BRUTE_FORCE_REALM, Map.of("bruteForceProtected", false));
+        importDemoRealmCopy(NO_BRUTE_FORCE_REALM, Map.of(), realm -> realm.setBruteForceProtected(false));
     }
 
     private static String attackerKey() {
@@ -38,15 +38,15 @@ class SecurityIT extends KeycloakIT {
     }
 
     private String onlyCredentialId(TestUser user) {
-        List<com.fasterxml.jackson.databind.JsonNode> otp = admin.credentials(user.realm(), user.id(), "otp");
+        List<CredentialRepresentation> otp = admin.credentials(user.realm(), user.id(), "otp");
         assertEquals(1, otp.size(), "exactly one OTP credential");
-        return otp.get(0).get("id").asText();
+        return otp.get(0).getId();
     }
 
     @Test
     void aSecretChosenByTheClientIsIgnored() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page enrol = loginToEnrolPage(browser, user);
         String attackerKey = attackerKey();
         AuthenticatorApp attacker = AuthenticatorApp.fromKey(attackerKey);
@@ -64,10 +64,10 @@ class SecurityIT extends KeycloakIT {
         }
         assertTrue(page.loggedIn());
         // The stored credential is the one whose key the page showed, not the attacker's.
-        Browser next = newBrowser(REALM);
+        Browser next = new Browser();
         Page codePage = loginWithPassword(next, user);
         assertFalse(next.submit(codePage, "#group-totp-code-form", Map.of("otp", attacker.freshCode())).loggedIn());
-        Browser third = newBrowser(REALM);
+        Browser third = new Browser();
         assertTrue(third.submit(loginWithPassword(third, user), "#group-totp-code-form", Map.of("otp", shown.freshCode())).loggedIn());
     }
 
@@ -77,7 +77,7 @@ class SecurityIT extends KeycloakIT {
         enrol(user);
         String credential = onlyCredentialId(user);
         String attackerKey = attackerKey();
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page codePage = loginWithPassword(browser, user);
 
         Page refused = browser.submit(codePage, "#group-totp-code-form",
@@ -90,7 +90,7 @@ class SecurityIT extends KeycloakIT {
     @Test
     void twoTabsEnrollingAtOnceLeaveExactlyOneCredential() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page tab1 = loginToEnrolPage(browser, user);
         Page tab2 = loginToEnrolPage(browser, user);
         AuthenticatorApp app1 = AuthenticatorApp.fromKey(tab1.text("#kc-totp-secret-key"));
@@ -108,7 +108,7 @@ class SecurityIT extends KeycloakIT {
     void twoWindowsConfirmingAtTheSameMomentLeaveExactlyOneCredential() throws Exception {
         for (int round = 0; round < 3; round++) {
             TestUser user = newUser("/staff");
-            Browser browser = newBrowser(REALM);
+            Browser browser = new Browser();
             Page tab1 = loginToEnrolPage(browser, user);
             Page tab2 = loginToEnrolPage(browser, user);
             String code1 = AuthenticatorApp.fromKey(tab1.text("#kc-totp-secret-key")).freshCode();
@@ -139,7 +139,7 @@ class SecurityIT extends KeycloakIT {
     @Test
     void aDoubleSubmitStoresOneCredential() {
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page enrol = loginToEnrolPage(browser, user);
         String code = AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key")).freshCode();
 
@@ -154,9 +154,9 @@ class SecurityIT extends KeycloakIT {
     void aCodePostedToAnotherBrowsersLoginDoesNotLogIn() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Page victimsCodePage = loginWithPassword(newBrowser(REALM), user);
+        Page victimsCodePage = loginWithPassword(new Browser(), user);
 
-        Browser attacker = newBrowser(REALM);
+        Browser attacker = new Browser();
         Page page = attacker.submit(victimsCodePage, "#group-totp-code-form", Map.of("otp", app.freshCode()));
 
         assertTrue(page.status() < 500, page.toString());
@@ -167,7 +167,7 @@ class SecurityIT extends KeycloakIT {
     void aCodePostedToAFinishedLoginGivesNoServerError() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         Page codePage = loginWithPassword(browser, user);
         assertTrue(browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
 
@@ -181,7 +181,7 @@ class SecurityIT extends KeycloakIT {
     void aCodeWithASpaceAsAppsShowItIsAccepted() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         String code = app.freshCode();
 
         Page page = browser.submit(loginWithPassword(browser, user), "#group-totp-code-form",
@@ -194,7 +194,7 @@ class SecurityIT extends KeycloakIT {
     void fiveWrongCodesEndTheLoginEvenWithoutBruteForceDetection() {
         TestUser user = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
         AuthenticatorApp app = enrol(user);
-        Browser browser = newBrowser(NO_BRUTE_FORCE_REALM);
+        Browser browser = new Browser();
         Page page = loginWithPassword(browser, user);
         for (int attempt = 1; attempt <= 4; attempt++) {
             page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
@@ -208,17 +208,17 @@ class SecurityIT extends KeycloakIT {
         assertTrue(fifth.has("#group-totp-restart"));
         Page sixth = browser.post(action, Map.of("otp", app.freshCode()));
         assertFalse(sixth.loggedIn(), "even the right code is not checked any more in this login");
-        assertTrue(loginWithPassword(newBrowser(NO_BRUTE_FORCE_REALM), user).has("#group-totp-code-form"), "a new login may try again");
+        assertTrue(loginWithPassword(new Browser(), user).has("#group-totp-code-form"), "a new login may try again");
     }
 
     @Test
     void aRememberCookieFromAnotherRealmIsRefused() {
         TestUser elsewhere = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
-        Browser other = newBrowser(NO_BRUTE_FORCE_REALM);
+        Browser other = new Browser();
         enrolIn(other, elsewhere);
         HttpCookie foreign = other.cookies("GROUP_TOTP_REMEMBER_").get(0);
         TestUser user = newUser("/staff");
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         enrolIn(browser, user);
         HttpCookie own = browser.cookies("GROUP_TOTP_REMEMBER_").get(0);
         browser.restart();
@@ -235,9 +235,9 @@ class SecurityIT extends KeycloakIT {
         admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
 
         // What the account console's "Delete" does to the credential; the admin API stands in for it here.
-        admin.deleteCredential(REALM, user.id(), onlyCredentialId(user));
+        admin.user(REALM, user.id()).removeCredential(onlyCredentialId(user));
 
-        Page page = loginWithPassword(newBrowser(REALM), user);
+        Page page = loginWithPassword(new Browser(), user);
         assertTrue(page.has("#group-totp-enrol-form"), page.toString());
         assertFalse(page.has("[name=skip]"));
     }
@@ -248,7 +248,7 @@ class SecurityIT extends KeycloakIT {
         AuthenticatorApp app = enrol(user);
         admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", null);
 
-        Browser browser = newBrowser(REALM);
+        Browser browser = new Browser();
         assertTrue(browser.submit(loginWithPassword(browser, user), "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
 
         assertTrue(admin.userAttribute(REALM, user.id(), "group-totp-grace-start") != null,

@@ -28,9 +28,10 @@ class TestcontainersExampleIT {
     void aStaffUserLogsInThroughTheStep() {
         String base = KEYCLOAK.getAuthServerUrl().replaceAll("/$", "");
         String realm = "group-totp-demo";
-        Browser browser = new Browser(base + "/realms/" + realm + "/account/");
+        String appUrl = base + "/realms/" + realm + "/account/";
+        Browser browser = new Browser(url -> url.startsWith(appUrl));
         Page login = browser.get(base + "/realms/" + realm + "/protocol/openid-connect/auth?client_id=account-console"
-                + "&redirect_uri=" + AdminApi.encode(base + "/realms/" + realm + "/account/")
+                + "&redirect_uri=" + Browser.encode(appUrl)
                 + "&response_type=code&scope=openid&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
                 + "&code_challenge_method=S256");
 
