@@ -17,18 +17,18 @@ import io.github.grouptotp.policy.Membership;
  * The configured group paths resolved to Keycloak groups, each looked up once: per login in the flow steps, once
  * for all users in the admin report. Subgroups count, as {@link UserModel#isMemberOf} does.
  */
-final class ResolvedGroups {
+public final class ResolvedGroups {
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final Map<String, Optional<GroupModel>> byPath = new HashMap<>();
 
-    ResolvedGroups(KeycloakSession session, RealmModel realm) {
+    public ResolvedGroups(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
     }
 
-    GroupMembershipLookup membershipsOf(UserModel user) {
+    public GroupMembershipLookup membershipsOf(UserModel user) {
         return path -> byPath
                 .computeIfAbsent(path, p -> Optional.ofNullable(KeycloakModelUtils.findGroupByPath(session, realm, p)))
                 .map(group -> user.isMemberOf(group) ? Membership.MEMBER : Membership.NOT_MEMBER)

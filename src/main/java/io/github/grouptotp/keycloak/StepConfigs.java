@@ -9,8 +9,14 @@ import org.keycloak.models.RealmModel;
 
 import io.github.grouptotp.policy.GroupTotpConfig;
 
-/** Finds the settings of the "Group TOTP policy" step for code that runs outside the flow (the reset action). */
-final class StepConfigs {
+/**
+ * Finds the settings of the "Group TOTP policy" step for code that runs outside the flow (the reset action, the
+ * admin resource).
+ */
+public final class StepConfigs {
+
+    /** Provider id of the browser step, {@code group-totp}. */
+    public static final String BROWSER_STEP_ID = "group-totp";
 
     /** Flows nest a few levels at most; the bound keeps a malformed flow graph from recursing forever. */
     private static final int MAX_DEPTH = 10;
@@ -19,14 +25,16 @@ final class StepConfigs {
     }
 
     /** The config of the first enabled step in the realm's browser flow, or the defaults. */
-    static GroupTotpConfig ofBrowserFlow(RealmModel realm) {
-        AuthenticationFlowModel browserFlow = realm.getBrowserFlow();
-        if (browserFlow == null) {
-            return GroupTotpConfig.DEFAULTS;
-        }
-        return find(realm, browserFlow.getId(), 0)
+    public static GroupTotpConfig ofBrowserFlow(RealmModel realm) {
+        return browserStepConfig(realm)
                 .map(config -> GroupTotpConfig.from(config.getConfig()))
                 .orElse(GroupTotpConfig.DEFAULTS);
+    }
+
+    /** The stored config of the first enabled step in the realm's browser flow. */
+    public static Optional<AuthenticatorConfigModel> browserStepConfig(RealmModel realm) {
+        AuthenticationFlowModel browserFlow = realm.getBrowserFlow();
+        return browserFlow == null ? Optional.empty() : find(realm, browserFlow.getId(), 0);
     }
 
     private static Optional<AuthenticatorConfigModel> find(RealmModel realm, String flowId, int depth) {
@@ -42,8 +50,7 @@ final class StepConfigs {
                 if (nested.isPresent()) {
                     return nested;
                 }
-            } else if (GroupTotpAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())
-                    && execution.getAuthenticatorConfig() != null) {
+            } else if (BROWSER_STEP_ID.equals(execution.getAuthenticator()) && execution.getAuthenticatorConfig() != null) {
                 return Optional.ofNullable(realm.getAuthenticatorConfigById(execution.getAuthenticatorConfig()));
             }
         }

@@ -77,6 +77,14 @@ public final class Admin {
 
     /** Creates an enabled user with a complete profile, the password and the given group paths. */
     public String createUser(String realm, String username, String password, String... groupPaths) {
+        return createUser(realm, username, password, List.of(), groupPaths);
+    }
+
+    /**
+     * {@link #createUser(String, String, String, String...)} with more stored credentials, as an admin creating or
+     * importing users stores them (e.g. {@link #graceRecord}, {@link #otpCredential}).
+     */
+    public String createUser(String realm, String username, String password, List<CredentialRepresentation> stored, String... groupPaths) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
         user.setEnabled(true);
@@ -88,11 +96,31 @@ public final class Admin {
         credential.setType(CredentialRepresentation.PASSWORD);
         credential.setValue(password);
         credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
+        List<CredentialRepresentation> credentials = new ArrayList<>(List.of(credential));
+        credentials.addAll(stored);
+        user.setCredentials(credentials);
         user.setGroups(List.of(groupPaths));
         try (Response response = realm(realm).users().create(user)) {
             return CreatedResponseUtil.getCreatedId(response);
         }
+    }
+
+    /** The extension's grace record with this data, e.g. {@code {"start":"2020-01-01T00:00:00Z"}}. */
+    public static CredentialRepresentation graceRecord(String json) {
+        CredentialRepresentation grace = new CredentialRepresentation();
+        grace.setType("group-totp-grace");
+        grace.setCredentialData(json);
+        return grace;
+    }
+
+    /** Keycloak's OTP credential for a secret (TOTP, HmacSHA1, 6 digits, 30 s, as the demo realm's policy). */
+    public static CredentialRepresentation otpCredential(String secret) {
+        CredentialRepresentation otp = new CredentialRepresentation();
+        otp.setType("otp");
+        otp.setUserLabel("imported");
+        otp.setSecretData("{\"value\":\"" + secret + "\"}");
+        otp.setCredentialData("{\"subType\":\"totp\",\"digits\":6,\"counter\":0,\"period\":30,\"algorithm\":\"HmacSHA1\"}");
+        return otp;
     }
 
     public void joinGroup(String realm, String userId, String groupPath) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -35,11 +36,8 @@ class AdminRolloutIT extends KeycloakIT {
         importDemoRealmCopy(ADMIN_REALM, Map.of());
         enrolled = newUserIn(ADMIN_REALM, "/staff");
         enrol(enrolled);
-        inGrace = newUserIn(ADMIN_REALM, "/staff/doctors");
-        admin.setUserAttribute(ADMIN_REALM, inGrace.id(), "group-totp-grace-start",
-                Instant.now().minus(3, ChronoUnit.DAYS).minus(12, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString());
-        overdue = newUserIn(ADMIN_REALM, "/staff");
-        admin.setUserAttribute(ADMIN_REALM, overdue.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
+        inGrace = newUserWithGrace(ADMIN_REALM, graceStartedAgo(Duration.ofDays(3).plusHours(12)), "/staff/doctors");
+        overdue = newUserWithGrace(ADMIN_REALM, "{\"start\":\"2020-01-01T00:00:00Z\"}", "/staff");
         notSeenYet = newUserIn(ADMIN_REALM, "/staff", "/extranet");
         newUserIn(ADMIN_REALM, "/extranet");
         newUserIn(ADMIN_REALM, "/staff", "/no-smartphone");
@@ -78,7 +76,7 @@ class AdminRolloutIT extends KeycloakIT {
         assertEquals(null, n.get("graceStart"), "the report stamps nothing");
         assertEquals(null, n.get("deadline"), "no deadline before the first login");
         assertEquals(14, n.get("daysLeft"));
-        assertEquals(null, admin.userAttribute(ADMIN_REALM, notSeenYet.id(), "group-totp-grace-start"));
+        assertEquals(List.of(), admin.credentials(ADMIN_REALM, notSeenYet.id(), GRACE_CREDENTIAL));
     }
 
     @Test
@@ -98,9 +96,9 @@ class AdminRolloutIT extends KeycloakIT {
                 .then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
 
         List<String> lines = List.of(csv.split("\r\n"));
-        assertEquals("username,id,enrolled,graceStart,deadline,daysLeft,overdue", lines.get(0));
+        assertEquals("username,id,enrolled,graceStart,deadline,daysLeft,overdue,graceGranted", lines.get(0));
         assertEquals(5, lines.size(), csv);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true")), csv);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true,false")), csv);
     }
 
     @Test

@@ -29,6 +29,11 @@ public final class AuthenticatorApp {
         return new AuthenticatorApp(Base32.decode(shownKey.replace(" ", "")));
     }
 
+    /** The app for a secret as Keycloak stores it (the OTP credential's secret data), e.g. one an admin imported. */
+    public static AuthenticatorApp fromSecret(String storedSecret) {
+        return new AuthenticatorApp(storedSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public String codeAt(long timeStep) {
         String counter = String.format("%016X", timeStep);
         return new HmacOTP(DIGITS, HmacOTP.HMAC_SHA1, 1).generateOTP(secret, counter, DIGITS, HmacOTP.HMAC_SHA1);

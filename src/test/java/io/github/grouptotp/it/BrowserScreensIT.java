@@ -186,9 +186,11 @@ class BrowserScreensIT extends KeycloakIT {
         checkAndSave(browser, "enrol-wrong-code-" + locale);
         browser.findElement(By.id("otp")).sendKeys(app.freshCode());
         submit(browser, "group-totp-confirm");
-        // Keycloak's own recovery-codes page follows once: the user confirms they saved them.
-        await(browser, "#kcRecoveryCodesConfirmationCheck").click();
-        submit(browser, "saveRecoveryAuthnCodesBtn");
+        // The new recovery codes follow once: the user confirms they saved them.
+        await(browser, "#group-totp-codes-saved");
+        checkAndSave(browser, "recovery-codes-" + locale);
+        browser.findElement(By.id("group-totp-codes-saved")).click();
+        submit(browser, "group-totp-recovery-codes-done");
         assertLoggedIn(browser);
 
         // Another browser: the code page.
@@ -252,8 +254,7 @@ class BrowserScreensIT extends KeycloakIT {
 
     @Test
     void phoneViewportOffersTheOtpauthLink() throws Exception {
-        TestUser user = newUser("/staff");
-        admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
+        TestUser user = newUserWithGrace(REALM, "{\"start\":\"2020-01-01T00:00:00Z\"}", "/staff");
         WebDriver phone = phone(375, 812);
 
         login(phone, user, "en");

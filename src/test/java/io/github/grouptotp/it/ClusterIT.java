@@ -50,8 +50,8 @@ class ClusterIT {
         }
         AuthenticatorApp app = AuthenticatorApp.fromKey(page.text("#kc-totp-secret-key"));
         page = browser.submit(page, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
-        if (page.has("#kc-recovery-codes-settings-form")) {
-            page = browser.submit(page, "#kc-recovery-codes-settings-form", Map.of());
+        if (page.has(KeycloakIT.RECOVERY_CODES_FORM)) {
+            page = browser.submit(page, KeycloakIT.RECOVERY_CODES_FORM, Map.of("saved", "on"));
         }
         assertTrue(page.loggedIn(), "enrolled on " + node + ": " + page);
         return app;
@@ -91,8 +91,8 @@ class ClusterIT {
         Page onB = login(browser(), cluster.b, user);
 
         assertEquals(deadlineOnA, onB.attr("#group-totp-deadline", "datetime"));
-        assertEquals(cluster.a.admin().userAttribute(REALM, user.id(), "group-totp-grace-start"),
-                cluster.b.admin().userAttribute(REALM, user.id(), "group-totp-grace-start"));
+        assertEquals(cluster.a.admin().credentials(REALM, user.id(), KeycloakIT.GRACE_CREDENTIAL).get(0).getCredentialData(),
+                cluster.b.admin().credentials(REALM, user.id(), KeycloakIT.GRACE_CREDENTIAL).get(0).getCredentialData());
     }
 
     @Test
@@ -128,6 +128,28 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void theLimitOnWrongCodesHoldsAcrossNodes() {
+        User user = newStaffUser(cluster.a);
+        AuthenticatorApp app = enrolOn(browser(), cluster.a, user);
+        int wrong = 0;
+        for (KeycloakCluster.Node node : List.of(cluster.a, cluster.b, cluster.a)) {
+            Browser browser = browser();
+            Page page = login(browser, node, user);
+            for (int i = 0; i < 4 && wrong < 10; i++, wrong++) {
+                page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
+                assertTrue(page.text("#input-error-otp").startsWith("That code is not correct."), node + ", wrong code " + (wrong + 1));
+            }
+        }
+
+        Browser onB = browser();
+        Page refused = onB.submit(login(onB, cluster.b, user), "#group-totp-code-form", Map.of("otp", app.freshCode()));
+
+        assertFalse(refused.loggedIn());
+        assertTrue(refused.text("#input-error-otp").contains("No code is accepted until"), refused.text("#input-error-otp"));
+    }
+
+    @Test
+    @Order(7)
     void stoppingNodeALosesNoCredential() throws Exception {
         User user = newStaffUser(cluster.a);
         AuthenticatorApp app = enrolOn(browser(), cluster.a, user);

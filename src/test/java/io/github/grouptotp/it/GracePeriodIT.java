@@ -2,7 +2,6 @@ package io.github.grouptotp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.text.NumberFormat;
@@ -24,14 +23,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The grace period ("log in without 2FA for now"). The demo realm gives 14 days per user; two copies of it hold a
- * fixed enforcement date and a config the tests change.
+ * The grace period ("log in without 2FA for now"). The demo realm gives 14 days per user; copies of it hold a fixed
+ * enforcement date and a config the tests change. A user is put at a known point of the period by creating them
+ * with a stored grace record through the admin API, as an admin's import would.
  */
 class GracePeriodIT extends KeycloakIT {
 
     static final String FIXED_DATE_REALM = "group-totp-grace-fixed";
     static final String CONFIG_REALM = "group-totp-grace-config";
-    static final String START = "group-totp-grace-start";
 
     @BeforeAll
     static void importRealms() {
@@ -41,14 +40,12 @@ class GracePeriodIT extends KeycloakIT {
 
     @AfterEach
     void restoreConfig() {
-        admin.updateStepConfig(CONFIG_REALM, "browser-group-totp", Map.of("graceDays", "14", "enforcementDate", ""));
+        admin.updateStepConfig(CONFIG_REALM, FLOW, Map.of("graceDays", "14", "enforcementDate", ""));
     }
 
     /** A staff user whose grace started {@code ago}, so the deadline is known to the test. */
     private TestUser staffUserInGraceSince(Duration ago) {
-        TestUser user = newUser("/staff");
-        admin.setUserAttribute(REALM, user.id(), START, Instant.now().minus(ago).truncatedTo(ChronoUnit.SECONDS).toString());
-        return user;
+        return newUserWithGrace(REALM, graceStartedAgo(ago), "/staff");
     }
 
     private static long daysLeft(Instant deadline) {
@@ -62,7 +59,7 @@ class GracePeriodIT extends KeycloakIT {
             "nl|Verificatie in twee stappen wordt verplicht|Nog {0} dagen om het in te stellen."})
     void inGraceThePageShowsTheDeadlineDateAndDaysLeft(String locale, String title, String daysLeftText) {
         TestUser user = staffUserInGraceSince(Duration.ofDays(3).plusHours(12));
-        Instant deadline = Instant.parse(admin.userAttribute(REALM, user.id(), START)).plus(Duration.ofDays(14));
+        Instant deadline = graceStart(user).plus(Duration.ofDays(14));
         LocalDate deadlineDate = LocalDate.ofInstant(deadline, ZoneOffset.UTC);
 
         Page grace = loginWithPassword(new Browser(), user, locale);
@@ -96,20 +93,21 @@ class GracePeriodIT extends KeycloakIT {
         TestUser user = newUser("/staff");
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-        loginWithPassword(new Browser(), user);
+        Page grace = loginWithPassword(new Browser(), user);
 
-        String stamped = admin.userAttribute(REALM, user.id(), START);
-        assertNotNull(stamped, "stamped on first need");
-        Instant start = Instant.parse(stamped);
-        assertFalse(start.isBefore(before) || start.isAfter(Instant.now()), stamped);
+        Instant start = graceStart(user);
+        assertFalse(start.isBefore(before) || start.isAfter(Instant.now()), start.toString());
+        assertEquals("14 days left to set it up.", grace.text("#group-totp-days-left"));
+        assertEquals(LocalDate.ofInstant(start.plus(Duration.ofDays(14)), ZoneOffset.UTC).toString(),
+                grace.attr("#group-totp-deadline", "datetime"));
         loginWithPassword(new Browser(), user);
-        assertEquals(stamped, admin.userAttribute(REALM, user.id(), START), "a later login does not move it");
+        assertEquals(start, graceStart(user), "a later login does not move it");
     }
 
     @Test
     void skipLogsInWithTheDeadlineInTheEventAndIsNotRemembered() {
         TestUser user = staffUserInGraceSince(Duration.ofDays(1));
-        Instant deadline = Instant.parse(admin.userAttribute(REALM, user.id(), START)).plus(Duration.ofDays(14));
+        Instant deadline = graceStart(user).plus(Duration.ofDays(14));
         Browser browser = new Browser();
 
         Page done = browser.submit(loginWithPassword(browser, user), "#group-totp-grace-form", Map.of("skip", ""));
@@ -155,18 +153,18 @@ class GracePeriodIT extends KeycloakIT {
 
     @Test
     void skipPostedAfterTheDeadlinePassedWhileThePageWasOpenIsRefused() {
-        TestUser user = staffUserInGraceSince(Duration.ofDays(1));
+        TestUser user = newUserIn(CONFIG_REALM, "/staff");
         Browser browser = new Browser();
         Page grace = loginWithPassword(browser, user);
-        // The deadline passes while the page is open (here: the admin moves the start back).
-        admin.setUserAttribute(REALM, user.id(), START, Instant.now().minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS).toString());
+        // The deadline passes while the page is open (here: the admin sets an enforcement date in the past).
+        admin.updateStepConfig(CONFIG_REALM, FLOW, Map.of("enforcementDate", "2020-01-01"));
 
         Page refused = browser.submit(grace, "#group-totp-grace-form", Map.of("skip", ""));
 
         assertFalse(refused.loggedIn(), refused.toString());
         assertTrue(refused.has("#group-totp-enrol-form"));
         assertTrue(refused.body().contains("The period to log in without two-step verification has ended."));
-        assertEquals("group_totp_grace_over", admin.events(REALM, user.id(), "LOGIN_ERROR").get(0).getError());
+        assertEquals("group_totp_grace_over", admin.events(CONFIG_REALM, user.id(), "LOGIN_ERROR").get(0).getError());
     }
 
     @Test
@@ -195,31 +193,8 @@ class GracePeriodIT extends KeycloakIT {
     }
 
     @Test
-    void deletingTheAttributeGrantsAFreshGracePeriod() {
-        TestUser user = staffUserInGraceSince(Duration.ofDays(20));
-        assertTrue(loginWithPassword(new Browser(), user).has("#group-totp-enrol-form"), "expired");
-
-        admin.setUserAttribute(REALM, user.id(), START, null);
-
-        Page grace = loginWithPassword(new Browser(), user);
-        assertTrue(grace.has("#group-totp-grace-form"), grace.toString());
-        assertEquals("14 days left to set it up.", grace.text("#group-totp-days-left"));
-    }
-
-    @Test
-    void anUnreadableStartCountsAsExpiredAndIsLogged() throws Exception {
-        TestUser user = newUser("/staff");
-        admin.setUserAttribute(REALM, user.id(), START, "next tuesday");
-
-        Page page = loginWithPassword(new Browser(), user);
-
-        assertTrue(page.has("#group-totp-enrol-form"), "fail closed: " + page);
-        awaitLog("User " + user.id() + " has an unreadable attribute group-totp-grace-start");
-    }
-
-    @Test
     void graceDaysZeroForcesEnrolmentAtOnce() {
-        admin.updateStepConfig(CONFIG_REALM, "browser-group-totp", Map.of("graceDays", "0"));
+        admin.updateStepConfig(CONFIG_REALM, FLOW, Map.of("graceDays", "0"));
 
         Page page = loginWithPassword(new Browser(), newUserIn(CONFIG_REALM, "/staff"));
 
@@ -229,7 +204,7 @@ class GracePeriodIT extends KeycloakIT {
 
     @Test
     void usersFirstSeenAfterAPastEnforcementDateGetNoGrace() {
-        admin.updateStepConfig(CONFIG_REALM, "browser-group-totp", Map.of("enforcementDate", "2020-01-01"));
+        admin.updateStepConfig(CONFIG_REALM, FLOW, Map.of("enforcementDate", "2020-01-01"));
 
         Page page = loginWithPassword(new Browser(), newUserIn(CONFIG_REALM, "/staff"));
 
@@ -241,8 +216,8 @@ class GracePeriodIT extends KeycloakIT {
             "graceDays, fourteen, graceDays 'fourteen' is not a whole number from 0 to 365; using 0",
             "graceDays, -3, graceDays '-3' is not a whole number from 0 to 365; using 0",
             "enforcementDate, 01-12-2099, enforcementDate '01-12-2099' is not a date like 2026-12-31; no grace period is given"})
-    void unusableGraceSettingsMeanNoGraceAndAreLogged(String key, String value, String logged) throws Exception {
-        admin.updateStepConfig(CONFIG_REALM, "browser-group-totp", Map.of(key, value));
+    void unusableGraceSettingsMeanNoGraceAndAreLogged(String key, String value, String logged) {
+        admin.updateStepConfig(CONFIG_REALM, FLOW, Map.of(key, value));
 
         Page page = loginWithPassword(new Browser(), newUserIn(CONFIG_REALM, "/staff"));
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.keycloak.representations.idm.RealmRepresentation;
+
 /**
  * Two Keycloak nodes in production mode ({@code kc.sh start}, HTTP on loopback, distinct ports) clustered with
  * Keycloak's own Infinispan over jdbc-ping, sharing one PostgreSQL (Debian's package, see scripts/postgres.sh),
@@ -146,7 +148,10 @@ public final class KeycloakCluster {
         cluster.a.start();
         cluster.b.start();
         cluster.awaitTwoMemberView();
-        cluster.a.admin().importRealm(Admin.demoRealm());
+        // Brute-force detection off (Keycloak's default): the extension's own limits must hold across nodes without it.
+        RealmRepresentation realm = Admin.demoRealm();
+        realm.setBruteForceProtected(false);
+        cluster.a.admin().importRealm(realm);
         return cluster;
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.restassured.path.json.JsonPath;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 
 /**
@@ -28,6 +31,8 @@ abstract class KeycloakIT {
 
     static final String REALM = "group-totp-demo";
     static final String FLOW = "browser-group-totp";
+    static final String GRACE_CREDENTIAL = "group-totp-grace";
+    static final String RECOVERY_CODES_FORM = "#group-totp-recovery-codes-form";
     /** PKCE verifier; the test application's client requires S256. */
     private static final String CODE_VERIFIER = "group-totp-integration-test-code-verifier-0123456789";
     private static final AtomicInteger USER_COUNTER = new AtomicInteger();
@@ -61,10 +66,45 @@ abstract class KeycloakIT {
     }
 
     TestUser newUserIn(String realm, String... groupPaths) {
+        return newUserWithGrace(realm, null, groupPaths);
+    }
+
+    /**
+     * A user created by the admin API with a stored grace record ({@code {"start": ...}} or with {@code "until"}),
+     * as a realm import or an admin creating users would store one: how tests put a user at a known point of the
+     * grace period without moving the server's clock.
+     */
+    TestUser newUserWithGrace(String realm, String graceRecordJson, String... groupPaths) {
+        return newUserWithCredentials(realm, graceRecordJson == null ? List.of() : List.of(Admin.graceRecord(graceRecordJson)), groupPaths);
+    }
+
+    /** A user created by the admin API with these stored credentials besides the password. */
+    TestUser newUserWithCredentials(String realm, List<CredentialRepresentation> stored, String... groupPaths) {
         String username = "user" + USER_COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
         String password = "pw-" + UUID.randomUUID();
-        String id = admin.createUser(realm, username, password, groupPaths);
+        String id = admin.createUser(realm, username, password, stored, groupPaths);
         return new TestUser(realm, id, username, password);
+    }
+
+    /** Logs in with the password and a fresh code of the app; fails unless that ends at the application. */
+    Page loginWithCode(Browser browser, TestUser user, AuthenticatorApp app) {
+        Page codePage = loginWithPassword(browser, user);
+        assertTrue(codePage.has("#group-totp-code-form"), "code page expected: " + codePage);
+        Page done = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.freshCode()));
+        assertTrue(done.loggedIn(), "logged in with a code: " + done);
+        return done;
+    }
+
+    /** A grace record whose start lies {@code ago} in the past. */
+    static String graceStartedAgo(Duration ago) {
+        return "{\"start\":\"" + Instant.now().minus(ago).truncatedTo(ChronoUnit.SECONDS) + "\"}";
+    }
+
+    /** The stored grace record's start, as the admin API shows the credential. */
+    Instant graceStart(TestUser user) {
+        List<CredentialRepresentation> records = admin.credentials(user.realm(), user.id(), GRACE_CREDENTIAL);
+        assertEquals(1, records.size(), "one grace record: " + records);
+        return Instant.parse(JsonPath.from(records.get(0).getCredentialData()).getString("start"));
     }
 
     /** The application's authorization request (test application client, PKCE). */
@@ -135,15 +175,15 @@ abstract class KeycloakIT {
     }
 
     /**
-     * Submits the app's fresh code on an enrolment page; if Keycloak then shows recovery codes, reads them and
+     * Submits the app's fresh code on an enrolment page; if the recovery codes page follows, reads the codes and
      * confirms they were saved, as a user would.
      */
     Enrolment submitEnrolment(Browser browser, Page enrolPage, AuthenticatorApp app) {
         Page page = browser.submit(enrolPage, "#group-totp-enrol-form", Map.of("otp", app.freshCode()));
         List<String> codes = List.of();
-        if (page.has("#kc-recovery-codes-settings-form")) {
-            codes = page.document().select("#kc-recovery-codes-list li").eachText();
-            page = browser.submit(page, "#kc-recovery-codes-settings-form", Map.of());
+        if (page.has(RECOVERY_CODES_FORM)) {
+            codes = page.document().select("#group-totp-recovery-codes-list li").eachText();
+            page = browser.submit(page, RECOVERY_CODES_FORM, Map.of("saved", "on"));
         }
         return new Enrolment(app, codes, page);
     }

@@ -74,8 +74,7 @@ class ResetCredentialsIT extends KeycloakIT {
 
     @Test
     void aRequiredUserWithoutTotpIsMadeToEnrolAfterAPasswordReset() throws Exception {
-        TestUser user = newUserIn(MAIL_REALM, "/staff");
-        admin.setUserAttribute(MAIL_REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
+        TestUser user = newUserWithGrace(MAIL_REALM, "{\"start\":\"2020-01-01T00:00:00Z\"}", "/staff");
 
         Page afterLink = followResetLink(new Browser(), user);
 

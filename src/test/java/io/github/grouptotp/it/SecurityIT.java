@@ -59,8 +59,8 @@ class SecurityIT extends KeycloakIT {
         AuthenticatorApp shown = AuthenticatorApp.fromKey(refused.text("#kc-totp-secret-key"));
         Page page = browser.submit(refused, "#group-totp-enrol-form",
                 Map.of("otp", shown.freshCode(), "totpSecret", attackerKey));
-        if (page.has("#kc-recovery-codes-settings-form")) {
-            page = browser.submit(page, "#kc-recovery-codes-settings-form", Map.of());
+        if (page.has(RECOVERY_CODES_FORM)) {
+            page = browser.submit(page, RECOVERY_CODES_FORM, Map.of("saved", "on"));
         }
         assertTrue(page.loggedIn());
         // The stored credential is the one whose key the page showed, not the attacker's.
@@ -230,9 +230,8 @@ class SecurityIT extends KeycloakIT {
 
     @Test
     void deletingTheOnlyAuthenticatorAfterTheGracePeriodForcesANewOne() {
-        TestUser user = newUser("/staff");
+        TestUser user = newUserWithGrace(REALM, "{\"start\":\"2020-01-01T00:00:00Z\"}", "/staff");
         enrol(user);
-        admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", "2020-01-01T00:00:00Z");
 
         // What the account console's "Delete" does to the credential; the admin API stands in for it here.
         admin.user(REALM, user.id()).removeCredential(onlyCredentialId(user));
@@ -246,12 +245,13 @@ class SecurityIT extends KeycloakIT {
     void anEnrolledRequiredUserWithoutAGraceStartGetsOneStamped() {
         TestUser user = newUser("/staff");
         AuthenticatorApp app = enrol(user);
-        admin.setUserAttribute(REALM, user.id(), "group-totp-grace-start", null);
+        // An admin deletes the grace record (admins may; users cannot).
+        admin.user(REALM, user.id()).removeCredential(admin.credentials(REALM, user.id(), GRACE_CREDENTIAL).get(0).getId());
 
         Browser browser = new Browser();
         assertTrue(browser.submit(loginWithPassword(browser, user), "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
 
-        assertTrue(admin.userAttribute(REALM, user.id(), "group-totp-grace-start") != null,
-                "removing the app later opens no fresh grace period");
+        assertEquals(1, admin.credentials(REALM, user.id(), GRACE_CREDENTIAL).size(),
+                "stamped again: removing the app later opens no fresh grace period");
     }
 }

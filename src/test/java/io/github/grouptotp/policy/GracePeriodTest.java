@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,10 @@ class GracePeriodTest {
 
     private static GroupTotpConfig graceDays(int days) {
         return GroupTotpConfig.from(Map.of(GroupTotpConfig.GRACE_DAYS, String.valueOf(days)));
+    }
+
+    private static Optional<GraceRecord> started(Instant start) {
+        return Optional.of(GraceRecord.startedAt(start));
     }
 
     private static GroupTotpConfig enforcementDate(String date) {
@@ -31,7 +36,7 @@ class GracePeriodTest {
             "2028-02-20T12:00:00Z, 14, 2028-03-05T12:00:00Z, EXPIRED",
             "2026-03-01T09:00:00Z,  1, 2026-03-02T08:59:59Z, ACTIVE"})
     void perUserDeadlineIsTheStartPlusGraceDays(Instant start, int days, Instant now, GracePeriod.State expected) {
-        GracePeriod.Status status = GracePeriod.evaluate(graceDays(days), start.toString(), now);
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(days), started(start), now);
 
         assertEquals(expected, status.state());
         assertEquals(Optional.of(start.plusSeconds(days * 86_400L)), status.deadline());
@@ -40,7 +45,7 @@ class GracePeriodTest {
 
     @Test
     void leapDayDeadlineDate() {
-        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), "2028-02-15T10:00:00Z", Instant.parse("2028-02-16T00:00:00Z"));
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), started(Instant.parse("2028-02-15T10:00:00Z")), Instant.parse("2028-02-16T00:00:00Z"));
 
         assertEquals(Optional.of(LocalDate.parse("2028-02-29")), status.deadlineDate());
     }
@@ -49,7 +54,7 @@ class GracePeriodTest {
     void missingStartIsStampedNowInWholeSeconds() {
         Instant now = Instant.parse("2026-03-01T09:00:00.750Z");
 
-        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), null, now);
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), Optional.empty(), now);
 
         assertEquals(GracePeriod.State.ACTIVE, status.state());
         assertEquals(Optional.of(Instant.parse("2026-03-01T09:00:00Z")), status.startToStore());
@@ -57,14 +62,52 @@ class GracePeriodTest {
         assertEquals(14, status.daysLeft(now));
     }
 
-    @ParameterizedTest(name = "\"{0}\"")
-    @CsvSource({"next tuesday", "2026-03-01", "2026-03-01 09:00", "1700000000"})
-    void unreadableStartCountsAsExpired(String stored) {
-        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), stored, Instant.parse("2026-03-01T09:00:00Z"));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"the record is not readable", "the grace record has no start"})
+    void anUnreadableRecordCountsAsExpired(String why) {
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), Optional.of(GraceRecord.unreadable(why)), Instant.parse("2026-03-01T09:00:00Z"));
 
         assertEquals(GracePeriod.State.EXPIRED, status.state());
-        assertEquals(Optional.empty(), status.startToStore(), "an unreadable start is reported, not overwritten");
-        assertEquals(true, status.problem().isPresent());
+        assertEquals(Optional.empty(), status.startToStore(), "an unreadable record is reported, not overwritten");
+        assertEquals(Optional.of(why), status.problem());
+    }
+
+    @ParameterizedTest(name = "start {0}")
+    @CsvSource({
+            "2026-03-01T09:01:00Z, ACTIVE",    // a cluster node's clock a minute ahead
+            "2026-03-01T09:01:01Z, EXPIRED",   // no login wrote this: fail closed
+            "2099-01-01T00:00:00Z, EXPIRED"})
+    void aStartInTheFutureCountsAsExpired(Instant start, GracePeriod.State expected) {
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), started(start), Instant.parse("2026-03-01T09:00:00Z"));
+
+        assertEquals(expected, status.state());
+        assertEquals(expected == GracePeriod.State.EXPIRED, status.problem().isPresent());
+    }
+
+    @ParameterizedTest(name = "granted until {0} -> {1}")
+    @CsvSource({
+            "2026-03-20T00:00:00Z, ACTIVE",
+            "2027-03-02T00:00:00Z, ACTIVE",    // 366 days after the grant: the longest possible
+            "2027-03-02T00:00:01Z, EXPIRED",   // longer than any admin could grant: fail closed
+            "2099-01-01T00:00:00Z, EXPIRED"})
+    void anAdminsGrantIsTheDeadlineWithinTheLongestGrace(Instant until, GracePeriod.State expected) {
+        Instant grantedAt = Instant.parse("2026-03-01T00:00:00Z");
+        GracePeriod.Status status = GracePeriod.evaluate(enforcementDate("2026-03-02"),
+                Optional.of(GraceRecord.granted(grantedAt, until)), Instant.parse("2026-03-10T09:00:00Z"));
+
+        assertEquals(expected, status.state());
+        if (expected == GracePeriod.State.ACTIVE) {
+            assertEquals(Optional.of(until), status.deadline(), "the grant beats the enforcement date");
+        }
+    }
+
+    @Test
+    void anAdminsGrantAppliesEvenWhenTheConfigGivesNoGrace() {
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(0),
+                Optional.of(GraceRecord.granted(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-05T00:00:00Z"))),
+                Instant.parse("2026-03-02T00:00:00Z"));
+
+        assertEquals(GracePeriod.State.ACTIVE, status.state());
     }
 
     @ParameterizedTest(name = "enforcement 2026-12-01, now {0} -> {1}")
@@ -74,7 +117,8 @@ class GracePeriodTest {
             "2027-01-01T00:00:00Z, EXPIRED"})
     void fixedEnforcementDateIsTheDeadlineForEveryoneAtMidnightUtc(Instant now, GracePeriod.State expected) {
         // Whatever the stored start: a fixed date replaces the per-user count, so users first seen after it get no grace.
-        for (String start : new String[] {null, "2026-11-30T23:00:00Z", "2020-01-01T00:00:00Z"}) {
+        for (Optional<GraceRecord> start : List.of(Optional.<GraceRecord>empty(), started(Instant.parse("2026-11-30T23:00:00Z")),
+                started(Instant.parse("2020-01-01T00:00:00Z")))) {
             GracePeriod.Status status = GracePeriod.evaluate(enforcementDate("2026-12-01"), start, now);
 
             assertEquals(expected, status.state(), "start " + start);
@@ -87,7 +131,7 @@ class GracePeriodTest {
     void daysLeftCountsAStartedDayAsADay(java.time.Duration beforeDeadline, long expected) {
         Instant start = Instant.parse("2026-03-01T09:00:00Z");
         Instant deadline = start.plusSeconds(14 * 86_400L);
-        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), start.toString(), deadline.minus(beforeDeadline));
+        GracePeriod.Status status = GracePeriod.evaluate(graceDays(14), started(start), deadline.minus(beforeDeadline));
 
         assertEquals(expected, status.daysLeft(deadline.minus(beforeDeadline)));
     }
@@ -103,7 +147,7 @@ class GracePeriodTest {
     void noGraceWhenSwitchedOffOrUnusable(String key, String value) {
         GroupTotpConfig config = GroupTotpConfig.from(Map.of(key, value));
 
-        GracePeriod.Status status = GracePeriod.evaluate(config, null, Instant.parse("2026-03-01T09:00:00Z"));
+        GracePeriod.Status status = GracePeriod.evaluate(config, Optional.empty(), Instant.parse("2026-03-01T09:00:00Z"));
 
         assertEquals(GracePeriod.State.NONE, status.state());
         assertEquals(Optional.empty(), status.startToStore(), "nothing to stamp without grace");

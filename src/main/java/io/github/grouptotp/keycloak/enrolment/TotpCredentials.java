@@ -1,12 +1,12 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.enrolment;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.cluster.ExecutionResult;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
@@ -20,25 +20,25 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.CredentialValidation;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.models.utils.HmacOTP;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.utils.CredentialHelper;
 
+import io.github.grouptotp.keycloak.LoginRecord;
+import io.github.grouptotp.keycloak.guard.CodeThrottle;
+import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.policy.OtpCodeInput;
 
 /**
- * Keycloak's own OTP credential, as the step and the reset action use it: checking a typed code, enrolling a new
- * authenticator from a secret kept in the login session, and removing old ones, each with its event.
+ * Keycloak's own OTP credential, as the step, the reset action and the direct-grant step use it: checking a typed
+ * code (within the per-user limit on wrong codes), storing a new authenticator, and removing old ones, each with
+ * its event.
  */
-final class TotpCredentials {
+public final class TotpCredentials {
 
-    /** The secret being enrolled. Server-side only, so a client cannot choose it; dies with the login. */
-    static final String ENROL_SECRET_NOTE = "group-totp.enrol-secret";
-
-    enum Outcome {
+    public enum Outcome {
         MISSING, MALFORMED, INVALID, VALID,
-        /** Enrolment only: the user has an authenticator already (set up in another window). */
+        /** The user is at the per-user limit on wrong codes: nothing was checked. */
+        THROTTLED,
+        /** Enrolment only: the user has an authenticator already (set up in another window or login). */
         ALREADY_ENROLLED,
         /** Enrolment only: another window of the user is storing an authenticator at this moment. */
         BUSY
@@ -50,19 +50,25 @@ final class TotpCredentials {
     /**
      * @param credentialId the OTP credential that matched or was created, when {@link Outcome#VALID}
      * @param digits       the number of digits expected, for the "malformed" message
+     * @param refusedUntil when codes are checked again, when {@link Outcome#THROTTLED}
      */
-    record Check(Outcome outcome, String credentialId, int digits) {
+    public record Check(Outcome outcome, String credentialId, int digits, Instant refusedUntil) {
 
-        boolean valid() {
+        static Check of(Outcome outcome, int digits) {
+            return new Check(outcome, null, digits, null);
+        }
+
+        public boolean valid() {
             return outcome == Outcome.VALID;
         }
 
         /** The field message for a check that failed; {@code invalidMessage} differs between code and enrolment pages. */
-        FormMessage fieldError(String invalidMessage) {
+        public FormMessage fieldError(String invalidMessage) {
             return switch (outcome) {
                 case MISSING -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_CODE_MISSING);
                 case MALFORMED -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_CODE_MALFORMED, digits);
                 case INVALID -> new FormMessage(TotpPages.FIELD_OTP, invalidMessage);
+                case THROTTLED -> TotpPages.throttled(TotpPages.FIELD_OTP, refusedUntil, LoginRecord.now());
                 case ALREADY_ENROLLED -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED);
                 case BUSY -> new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ENROL_BUSY);
                 case VALID -> throw new IllegalStateException("no error for a valid code");
@@ -73,99 +79,89 @@ final class TotpCredentials {
     private TotpCredentials() {
     }
 
-    static boolean isEnrolled(UserModel user) {
+    public static boolean isEnrolled(UserModel user) {
         return user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE);
     }
 
-    static Set<String> otpCredentialIds(UserModel user) {
+    public static Set<String> otpCredentialIds(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .map(CredentialModel::getId).collect(Collectors.toSet());
     }
 
     /**
-     * Checks a typed code against the user's OTP credentials. Input that cannot be a code is reported as
-     * MISSING or MALFORMED without touching a credential; a well-formed code goes to Keycloak, which also
-     * enforces the realm policy's "code reusable" setting.
+     * Checks a typed code against the user's OTP credentials. Input that cannot be a code is reported as MISSING
+     * or MALFORMED without touching a credential or the limit (it guesses nothing); a well-formed code takes one
+     * of the user's attempts and goes to Keycloak, which also enforces the realm policy's "code reusable" setting.
      */
-    static Check verify(RealmModel realm, UserModel user, String raw) {
+    public static Check verify(KeycloakSession session, RealmModel realm, UserModel user, String raw) {
         List<CredentialModel> credentials = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList();
         Set<Integer> digitCounts = credentials.stream()
                 .map(c -> OTPCredentialModel.createFromCredentialModel(c).getOTPCredentialData().getDigits())
                 .collect(Collectors.toSet());
         int expectedDigits = digitCounts.stream().findFirst().orElse(realm.getOTPPolicy().getDigits());
         if (OtpCodeInput.isBlank(raw)) {
-            return new Check(Outcome.MISSING, null, expectedDigits);
+            return Check.of(Outcome.MISSING, expectedDigits);
         }
         Optional<String> code = digitCounts.stream()
                 .map(digits -> OtpCodeInput.normalize(raw, digits))
                 .flatMap(Optional::stream)
                 .findFirst();
         if (code.isEmpty()) {
-            return new Check(Outcome.MALFORMED, null, expectedDigits);
+            return Check.of(Outcome.MALFORMED, expectedDigits);
         }
-        return credentials.stream()
+        CodeThrottle.Attempt attempt = CodeThrottle.begin(session, realm, user, LoginRecord.now());
+        if (attempt instanceof CodeThrottle.Refused refused) {
+            return new Check(Outcome.THROTTLED, null, expectedDigits, refused.until());
+        }
+        Optional<CredentialModel> match = credentials.stream()
                 .filter(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), OTPCredentialModel.TYPE, code.get())))
-                .findFirst()
-                .map(c -> new Check(Outcome.VALID, c.getId(), expectedDigits))
-                .orElse(new Check(Outcome.INVALID, null, expectedDigits));
-    }
-
-    /** The secret this login is enrolling, made on first use and kept across reloads of the page. */
-    static String enrolmentSecret(AuthenticationSessionModel authSession) {
-        String secret = authSession.getAuthNote(ENROL_SECRET_NOTE);
-        if (secret == null) {
-            secret = HmacOTP.generateSecret(20);
-            authSession.setAuthNote(ENROL_SECRET_NOTE, secret);
+                .findFirst();
+        if (match.isEmpty()) {
+            return Check.of(Outcome.INVALID, expectedDigits);
         }
-        return secret;
+        ((CodeThrottle.Allowed) attempt).succeeded();
+        return new Check(Outcome.VALID, match.get().getId(), expectedDigits, null);
     }
 
     /**
      * Stores a new OTP credential, made from the realm policy and the login's secret, if {@code raw} is a valid
      * code for it and the user has none yet; stores nothing otherwise.
      *
-     * <p>Two windows (or a double click) may confirm at the same moment, on one node or two. A cluster-wide lock per
-     * user serialises them, and the credential is committed in its own transaction before the lock is released,
-     * so the second one sees it and stores nothing: exactly one credential results.
+     * <p>Two windows (or a double click, or two logins) may confirm at the same moment, on one node or two. A
+     * cluster-wide lock per user serialises them, and the credential is committed in its own transaction, reading
+     * the user afresh from the database, before the lock is released: exactly one credential results.
      */
     static Check enrol(KeycloakSession session, RealmModel realm, UserModel user, String secret, String raw) {
         OTPPolicy policy = realm.getOTPPolicy();
         int digits = policy.getDigits();
         if (OtpCodeInput.isBlank(raw)) {
-            return new Check(Outcome.MISSING, null, digits);
+            return Check.of(Outcome.MISSING, digits);
         }
         Optional<String> code = OtpCodeInput.normalize(raw, digits);
         if (code.isEmpty()) {
-            return new Check(Outcome.MALFORMED, null, digits);
+            return Check.of(Outcome.MALFORMED, digits);
         }
-        String realmId = realm.getId();
-        String userId = user.getId();
-        ExecutionResult<Check> result = session.getProvider(ClusterProvider.class).executeIfNotExecuted(
-                "group-totp-enrol::" + realmId + "::" + userId, ENROL_LOCK_SECONDS,
-                () -> KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), session.getContext(),
-                        txSession -> {
-                            RealmModel txRealm = txSession.realms().getRealm(realmId);
-                            return store(txSession, txRealm, txSession.users().getUserById(txRealm, userId), secret, code.get());
-                        }, "group-totp enrolment"));
-        return result.isExecuted() ? result.getResult() : new Check(Outcome.BUSY, null, digits);
+        ExecutionResult<Check> result = UserLock.run(session, realm, user, "enrol", ENROL_LOCK_SECONDS,
+                (txSession, txRealm, txUser) -> store(txSession, txRealm, txUser, secret, code.get()));
+        return result.isExecuted() ? result.getResult() : Check.of(Outcome.BUSY, digits);
     }
 
     private static Check store(KeycloakSession session, RealmModel realm, UserModel user, String secret, String code) {
         OTPPolicy policy = realm.getOTPPolicy();
         if (isEnrolled(user)) {
-            return new Check(Outcome.ALREADY_ENROLLED, null, policy.getDigits());
+            return Check.of(Outcome.ALREADY_ENROLLED, policy.getDigits());
         }
         OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, secret);
         // Check before storing: createOTPCredential stores first and validates after.
         if (!CredentialValidation.validOTP(code, credential, policy.getLookAheadWindow())
                 || !CredentialHelper.createOTPCredential(session, realm, user, code, credential)) {
-            return new Check(Outcome.INVALID, null, policy.getDigits());
+            return Check.of(Outcome.INVALID, policy.getDigits());
         }
         String created = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .max(Comparator.comparing(CredentialModel::getCreatedDate, Comparator.nullsFirst(Comparator.naturalOrder())))
                 .map(CredentialModel::getId)
                 .orElse(null);
-        return new Check(Outcome.VALID, created, policy.getDigits());
+        return new Check(Outcome.VALID, created, policy.getDigits(), null);
     }
 
     static void recordEnrolment(EventBuilder loginEvent, UserModel user, String credentialId) {
@@ -180,7 +176,7 @@ final class TotpCredentials {
     }
 
     /** Removes every OTP credential of the user, with a REMOVE_CREDENTIAL event for each. */
-    static void removeAll(UserModel user, EventBuilder baseEvent) {
+    public static void removeAll(UserModel user, EventBuilder baseEvent) {
         for (CredentialModel credential : user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList()) {
             user.credentialManager().removeStoredCredentialById(credential.getId());
             baseEvent.clone()

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.admin;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

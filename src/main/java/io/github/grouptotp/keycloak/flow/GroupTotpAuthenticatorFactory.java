@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.flow;
 
 import java.util.List;
 
@@ -6,10 +6,12 @@ import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 
+import io.github.grouptotp.keycloak.StepConfigs;
+
 /** Registers the "Group TOTP policy" step ({@value #PROVIDER_ID}) for browser flows. */
 public class GroupTotpAuthenticatorFactory extends AbstractGroupTotpAuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "group-totp";
+    public static final String PROVIDER_ID = StepConfigs.BROWSER_STEP_ID;
 
     private static final GroupTotpAuthenticator SINGLETON = new GroupTotpAuthenticator();
 

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.remember;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -25,7 +27,9 @@ import io.github.grouptotp.policy.RememberedBrowserRules;
  * user so that people sharing a browser keep their own state. It carries no secret and no code; whether it still
  * lets the user through is decided on every use by {@link RememberedBrowserRules}.
  */
-final class RememberedBrowserCookie {
+public final class RememberedBrowserCookie {
+
+    private static final Logger LOG = Logger.getLogger(RememberedBrowserCookie.class);
 
     static final String NAME_PREFIX = "GROUP_TOTP_REMEMBER_";
     static final String CREDENTIAL_CLAIM = "otp_credential";
@@ -48,7 +52,7 @@ final class RememberedBrowserCookie {
     }
 
     /** The claims of this user's cookie, if the request has one with a valid signature of this realm. */
-    static Optional<RememberedBrowser> read(KeycloakSession session, RealmModel realm, UserModel user) {
+    private static Optional<RememberedBrowser> read(KeycloakSession session, RealmModel realm, UserModel user) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(name(realm, user));
         if (cookie == null) {
             return Optional.empty();
@@ -67,8 +71,34 @@ final class RememberedBrowserCookie {
                 token.getIat() == null ? null : Instant.ofEpochSecond(token.getIat())));
     }
 
+    /**
+     * When the browser was remembered, if the request carries this user's cookie and every rule still lets it
+     * through now ({@link RememberedBrowserRules}); empty otherwise. A refused cookie is logged at debug level,
+     * without its value (it would let a log reader replay it).
+     */
+    public static Optional<Instant> rememberedSince(KeycloakSession session, RealmModel realm, UserModel user,
+                                                    Set<String> otpCredentialIds, int rememberHours, Instant now) {
+        if (rememberHours == 0) {
+            return Optional.empty();
+        }
+        Optional<RememberedBrowser> cookie = read(session, realm, user);
+        if (cookie.isEmpty()) {
+            return Optional.empty();
+        }
+        RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(
+                realm.getId(),
+                user.getId(),
+                otpCredentialIds,
+                Instant.ofEpochSecond(session.users().getNotBeforeOfUser(realm, user)),
+                Instant.ofEpochSecond(realm.getNotBefore()),
+                rememberHours);
+        Optional<String> rejection = RememberedBrowserRules.rejection(cookie.get(), expected, now);
+        rejection.ifPresent(reason -> LOG.debugf("user %s: remembered-browser cookie ignored: %s", user.getId(), reason));
+        return rejection.isEmpty() ? Optional.of(cookie.get().issuedAt()) : Optional.empty();
+    }
+
     /** Remembers this browser for the user, for {@code rememberHours} from {@code now}; nothing if 0. */
-    static void issueIfEnabled(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
+    public static void issueIfEnabled(KeycloakSession session, RealmModel realm, UserModel user, String credentialId,
                                int rememberHours, Instant now) {
         if (rememberHours > 0 && credentialId != null) {
             issue(session, realm, user, credentialId, rememberHours, now);

@@ -1,4 +1,6 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.flow;
+
+import java.time.temporal.ChronoUnit;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -12,10 +14,12 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
+import io.github.grouptotp.keycloak.LoginRecord;
+import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.policy.GroupTotpConfig;
+import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.PolicyDecision;
 
 /**
@@ -34,6 +38,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
     static final String CODE_MISSING = "Two-step verification is required for this account: send the code from "
             + "the authenticator app in parameter 'totp'.";
     static final String CODE_INVALID = "Invalid user credentials";
+    static final String CODE_THROTTLED = "Too many wrong codes for this account: codes are not accepted until %s.";
     static final String ACCOUNT_LOCKED = "Invalid user credentials";
 
     @Override
@@ -46,7 +51,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
 
         switch (decision.nextStep(enrolled)) {
             case PASS -> {
-                context.getEvent().detail(GroupTotpAuthenticator.EVENT_DETAIL, decision.passOutcome().eventDetail());
+                context.getEvent().detail(LoginRecord.EVENT_DETAIL, decision.passOutcome().eventDetail());
                 context.success();
             }
             case ENROL -> {
@@ -67,19 +72,23 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
             return;
         }
         String raw = context.getHttpRequest().getDecodedFormParameters().getFirst(TOTP_PARAMETER);
-        TotpCredentials.Check check = TotpCredentials.verify(context.getRealm(), user, raw);
+        TotpCredentials.Check check = TotpCredentials.verify(context.getSession(), context.getRealm(), user, raw);
         switch (check.outcome()) {
             case MISSING -> {
                 context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
                 context.forceChallenge(invalidGrant(CODE_MISSING));
             }
-            case MALFORMED, INVALID -> {
-                context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-                context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidGrant(CODE_INVALID));
+            case THROTTLED -> {
+                context.getEvent().user(user).error(LoginRecord.THROTTLED_EVENT_ERROR);
+                context.forceChallenge(invalidGrant(String.format(CODE_THROTTLED, check.refusedUntil().truncatedTo(ChronoUnit.SECONDS))));
             }
             case VALID -> {
-                context.getEvent().detail(GroupTotpAuthenticator.EVENT_DETAIL, "verified");
-                context.success(OTPCredentialModel.TYPE);
+                context.getEvent().detail(LoginRecord.EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
+                FlowSuccess.withOtp(context);
+            }
+            default -> {
+                context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+                context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, invalidGrant(CODE_INVALID));
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.flow;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -6,7 +6,6 @@ import java.util.stream.Stream;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
 
 /**
@@ -63,8 +62,8 @@ final class GroupTotpConfigProperties {
             .name(GroupTotpConfig.GRACE_DAYS)
             .label("Grace period (days)")
             .helpText("Days during which a required user who has not set up an app may still log in without it, "
-                    + "counted per user from the first login at which this applied (stored on the user as "
-                    + "attribute " + GracePeriod.START_ATTRIBUTE + "). 0 forces set-up at once. Whole days, 0 to "
+                    + "counted per user from the first login at which this applied (kept out of the user's reach; "
+                    + "admins grant a new one through the extension's admin API). 0 forces set-up at once. Whole days, 0 to "
                     + GroupTotpConfig.MAX_GRACE_DAYS + "; any other value means no grace and is logged as an error.")
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_GRACE_DAYS))
@@ -82,9 +81,7 @@ final class GroupTotpConfigProperties {
             .name(GroupTotpConfig.RECOVERY_CODES)
             .label("Recovery codes")
             .helpText("Right after a user sets up an authenticator app, show Keycloak's recovery codes to save, "
-                    + "once. A recovery code completes one login and is followed by setting up a new phone. "
-                    + "Needs the required actions 'Recovery Authentication Codes' and '"
-                    + "Reset authenticator app' enabled.")
+                    + "once. A recovery code completes one login and is followed by setting up a new phone.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_RECOVERY_CODES))
             .add()

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.flow;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -6,6 +6,7 @@ import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import io.github.grouptotp.keycloak.ResolvedGroups;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.GroupTotpPolicy;
 import io.github.grouptotp.policy.PolicyDecision;

@@ -1,0 +1,129 @@
+package io.github.grouptotp.keycloak;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import io.github.grouptotp.policy.LoginOutcome;
+
+/**
+ * What one login keeps between its requests (server-side, in the authentication session) and what it records on
+ * the LOGIN event. The flow step, the reset action and the enrolment read and write the same notes here.
+ */
+public final class LoginRecord {
+
+    /** LOGIN event detail carrying a {@link LoginOutcome}. */
+    public static final String EVENT_DETAIL = "group_totp";
+    /** LOGIN event detail with the grace deadline (ISO-8601 instant) when enrolment was skipped. */
+    public static final String DEADLINE_EVENT_DETAIL = "group_totp_deadline";
+    /** LOGIN_ERROR error when a code is refused because the user is at the per-user limit on wrong codes. */
+    public static final String THROTTLED_EVENT_ERROR = "group_totp_throttled";
+    /** Wrong codes allowed in one login, whatever the realm's brute-force settings (off by default). */
+    public static final int MAX_WRONG_CODES_PER_LOGIN = 5;
+
+    /** The page this login showed last: a POST is only accepted for the page it answers. */
+    public enum Stage {
+        /** The code of the user's authenticator. */
+        CODE,
+        /** A recovery code instead of the app's code. */
+        RECOVERY,
+        /** The grace page: set it up now, or log in without it for now. */
+        GRACE,
+        /** The QR code of a new authenticator. */
+        ENROL,
+        /** The new recovery codes, to be saved. */
+        RECOVERY_CODES,
+        /** A reset started by the user: the current code before anything is removed. */
+        CURRENT_CODE
+    }
+
+    private static final String STAGE_NOTE = "group-totp.stage";
+    private static final String WRONG_CODES_NOTE = "group-totp.wrong-codes";
+    private static final String CODE_VERIFIED_NOTE = "group-totp.code-verified";
+    private static final String OUTCOME_NOTE = "group-totp.outcome";
+    private static final String DEADLINE_NOTE = "group-totp.deadline";
+
+    private final AuthenticationSessionModel authSession;
+
+    private LoginRecord(AuthenticationSessionModel authSession) {
+        this.authSession = authSession;
+    }
+
+    public static LoginRecord of(AuthenticationSessionModel authSession) {
+        return new LoginRecord(authSession);
+    }
+
+    /** Keycloak's clock, which honours the server's time offset like the rest of Keycloak. */
+    public static Instant now() {
+        return Instant.ofEpochMilli(Time.currentTimeMillis());
+    }
+
+    public Optional<Stage> stage() {
+        String note = authSession.getAuthNote(STAGE_NOTE);
+        return Arrays.stream(Stage.values()).filter(stage -> stage.name().equals(note)).findFirst();
+    }
+
+    public boolean isAt(Stage stage) {
+        return stage().orElse(null) == stage;
+    }
+
+    public void stage(Stage stage) {
+        authSession.setAuthNote(STAGE_NOTE, stage.name());
+    }
+
+    public void endStage() {
+        authSession.removeAuthNote(STAGE_NOTE);
+    }
+
+    public boolean wrongCodeLimitReached() {
+        return wrongCodes() >= MAX_WRONG_CODES_PER_LOGIN;
+    }
+
+    /** Counts one more wrong code in this login; true when that reached the limit. */
+    public boolean addWrongCode() {
+        int wrong = wrongCodes() + 1;
+        authSession.setAuthNote(WRONG_CODES_NOTE, String.valueOf(wrong));
+        return wrong >= MAX_WRONG_CODES_PER_LOGIN;
+    }
+
+    private int wrongCodes() {
+        String count = authSession.getAuthNote(WRONG_CODES_NOTE);
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+
+    /** This login verified a code of the user's authenticator, so a reset started right after need not ask again. */
+    public void codeVerified() {
+        authSession.setAuthNote(CODE_VERIFIED_NOTE, "true");
+    }
+
+    public boolean codeVerifiedInThisLogin() {
+        return authSession.getAuthNote(CODE_VERIFIED_NOTE) != null;
+    }
+
+    /**
+     * Puts how the user passed on the LOGIN event of this request, and keeps it for a login that finishes in a
+     * later request (after other required actions), where {@link #applyOutcome} puts it on that request's event.
+     */
+    public void outcome(EventBuilder event, LoginOutcome outcome, Instant deadline) {
+        authSession.setAuthNote(OUTCOME_NOTE, outcome.eventDetail());
+        if (deadline != null) {
+            authSession.setAuthNote(DEADLINE_NOTE, deadline.toString());
+        }
+        applyOutcome(event);
+    }
+
+    public void applyOutcome(EventBuilder event) {
+        String outcome = authSession.getAuthNote(OUTCOME_NOTE);
+        if (outcome != null) {
+            event.detail(EVENT_DETAIL, outcome);
+        }
+        String deadline = authSession.getAuthNote(DEADLINE_NOTE);
+        if (deadline != null) {
+            event.detail(DEADLINE_EVENT_DETAIL, deadline);
+        }
+    }
+}
