@@ -40,7 +40,7 @@ public final class ThrottleBenchmark {
         long checked = 0;
         long refused = 0;
         long guess = 0;
-        StringBuilder timeline = new StringBuilder();
+        List<Double> checkedAt = new java.util.ArrayList<>();
         while (Instant.now().isBefore(end)) {
             Response response = given().baseUri(server.baseUrl())
                     .formParam("grant_type", "password").formParam("client_id", "admin-cli")
@@ -54,10 +54,15 @@ public final class ThrottleBenchmark {
                 refused++;
             } else {
                 checked++;
-                timeline.append(String.format(Locale.ROOT, "%.1f ", Duration.between(start, Instant.now()).toMillis() / 60_000.0));
+                checkedAt.add(Duration.between(start, Instant.now()).toMillis() / 60_000.0);
             }
         }
         double minutes = Duration.between(start, Instant.now()).toMillis() / 60_000.0;
+        int most = 0;
+        for (double from : checkedAt) {
+            most = Math.max(most, (int) checkedAt.stream().filter(t -> t >= from && t < from + 15).count());
+        }
+        String timeline = checkedAt.stream().map(t -> String.format(Locale.ROOT, "%.1f", t)).collect(java.util.stream.Collectors.joining(" "));
         String out = String.format(Locale.ROOT, """
                 # Code-guessing benchmark
 
@@ -66,14 +71,14 @@ public final class ThrottleBenchmark {
                 grant for %.1f minutes: %d requests, %d codes checked, %d refused unchecked (per-user limit).
                 Minutes at which a guess was checked: %s
 
-                Checked guesses per hour, measured: %.1f (limit: at most %d in any 15 minutes, so at most 40 an hour).
+                Most checked guesses in any 15 minutes: %d (the limit: %d), so at most %d in any hour.
                 With 3 codes valid at a time (the code of the current 30-second step and one either side) out of
                 10^6, a script at 40 guesses an hour needs on average 10^6 / 3 / 40 = %.0f hours (%.1f years) to hit one.
                 The script made %.1f requests a second (each one with the right password); all but the checked ones
                 were refused without looking at the code.
                 """,
-                LoginBenchmark.machine(), minutes, checked + refused, checked, refused, timeline.toString().trim(),
-                checked / minutes * 60, io.github.grouptotp.policy.CodeGuessLimit.MAX_WRONG_CODES,
+                LoginBenchmark.machine(), minutes, checked + refused, checked, refused, timeline,
+                most, io.github.grouptotp.policy.CodeGuessLimit.MAX_WRONG_CODES, most * 4,
                 1_000_000 / 3.0 / 40, 1_000_000 / 3.0 / 40 / 24 / 365, (checked + refused) / (minutes * 60));
         System.out.println(out);
         Path file = Path.of(System.getProperty("bench.results", "docs/benchmark-throttle.md"));
