@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Builds the provider JAR and unpacks the Keycloak distribution into target/ (see pom.xml).
-mvn -B -q -DskipTests verify
+# Builds the provider JAR and unpacks the Keycloak distribution of pom.xml's keycloak.version into target/
+# (KEYCLOAK_VERSION=26.0.8 ./demo.sh runs the demo on another supported release).
+version=${KEYCLOAK_VERSION:-$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)}
+mvn -B -q -DskipTests -Dkeycloak.version="$version" verify
 
-kc_home=$(ls -d target/keycloak-[0-9]*/ | head -n 1)
+kc_home="target/keycloak-${version}/"
 port=${PORT:-8080}
 cp target/keycloak-group-totp-*.jar "${kc_home}providers/"
 # The demo starts from realm-export.json every time: Keycloak would not re-import an existing realm.
@@ -35,4 +37,5 @@ cat <<TXT
 TXT
 
 export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin
-exec "${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}"
+# Recovery codes are a preview feature before Keycloak 26.3 (and a default one since).
+exec "${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}" --features=recovery-codes

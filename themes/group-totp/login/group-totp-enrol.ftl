@@ -1,12 +1,12 @@
 <#-- Enrolment page of the Group TOTP policy step: QR code, the key as text, an otpauth:// link and one code field.
      The secret is kept server-side; the form posts only the code. -->
 <#import "template.ftl" as layout>
-<#import "field.ftl" as field>
-<#import "buttons.ftl" as buttons>
+<#import "group-totp-fields.ftl" as fields>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('otp'); section>
     <#if section = "header">
         ${msg("groupTotp.enrolTitle")}
     <#elseif section = "form">
+        <!-- group-totp: begin -->
         <p id="group-totp-enrol-intro">${msg("groupTotp.enrolIntro")}</p>
         <ol id="group-totp-enrol-steps" class="pf-v5-c-list pf-v5-u-mb-md">
             <li>
@@ -32,10 +32,11 @@
             </li>
         </ol>
         <form id="group-totp-enrol-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
-            <@field.input name="otp" label=msg("groupTotp.codeLabel") autocomplete="one-time-code" autofocus=true />
-            <@buttons.actionGroup>
-                <@buttons.button id="group-totp-confirm" name="confirm" label="groupTotp.confirm" />
-            </@buttons.actionGroup>
+            <@fields.input name="otp" label=msg("groupTotp.codeLabel") autocomplete="one-time-code" numeric=true autofocus=true />
+            <@fields.actions>
+                <@fields.submit id="group-totp-confirm" name="confirm" label="groupTotp.confirm" />
+            </@fields.actions>
         </form>
+        <!-- group-totp: end -->
     </#if>
 </@layout.registrationLayout>

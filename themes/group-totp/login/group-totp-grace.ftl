@@ -1,19 +1,21 @@
 <#-- Grace page of the Group TOTP policy step: two-step verification is becoming mandatory for this user.
      The deadline shown here is the one the step enforces. -->
 <#import "template.ftl" as layout>
-<#import "buttons.ftl" as buttons>
+<#import "group-totp-fields.ftl" as fields>
 <@layout.registrationLayout; section>
     <#if section = "header">
         ${msg("groupTotp.graceTitle")}
     <#elseif section = "form">
+        <!-- group-totp: begin -->
         <p id="group-totp-grace-intro">${msg("groupTotp.graceIntro")}</p>
         <p>${msg("groupTotp.graceDeadline")} <strong><time id="group-totp-deadline" datetime="${graceDeadline}">${graceDeadlineText}</time></strong></p>
-        <p id="group-totp-days-left"><#if graceDaysLeft == 1>${msg("groupTotp.graceOneDayLeft")}<#else>${msg("groupTotp.graceDaysLeft", graceDaysLeft)}</#if></p>
+        <p id="group-totp-days-left"><#if graceDaysLeft == 1>${msg("groupTotp.graceOneDayLeft")}<#else>${msg("groupTotp.graceDaysLeft", graceDaysLeftText)}</#if></p>
         <form id="group-totp-grace-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-            <@buttons.actionGroup>
-                <@buttons.button id="group-totp-enrol" name="enrol" label="groupTotp.graceEnrolNow" />
-                <@buttons.button id="group-totp-skip" name="skip" type="secondary" label="groupTotp.graceSkip" />
-            </@buttons.actionGroup>
+            <@fields.actions>
+                <@fields.submit id="group-totp-enrol" name="enrol" label="groupTotp.graceEnrolNow" />
+                <@fields.submit id="group-totp-skip" name="skip" style="secondary" label="groupTotp.graceSkip" />
+            </@fields.actions>
         </form>
+        <!-- group-totp: end -->
     </#if>
 </@layout.registrationLayout>

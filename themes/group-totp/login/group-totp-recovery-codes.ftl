@@ -1,11 +1,12 @@
 <#-- New recovery codes, shown once by the Group TOTP policy step after a new authenticator app was set up. They are
      stored (as Keycloak's recovery-codes credential) only when the user confirms having saved them. -->
 <#import "template.ftl" as layout>
-<#import "buttons.ftl" as buttons>
+<#import "group-totp-fields.ftl" as fields>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('saved'); section>
     <#if section = "header">
         ${msg("groupTotp.recoveryCodesTitle")}
     <#elseif section = "form">
+        <!-- group-totp: begin -->
         <p id="group-totp-recovery-codes-intro">${msg("groupTotp.recoveryCodesIntro")}</p>
         <div class="${properties.kcPanelClass!}">
             <div class="${properties.kcPanelMainClass!}">
@@ -42,9 +43,9 @@
                     </div>
                 </#if>
             </div>
-            <@buttons.actionGroup>
-                <@buttons.button id="group-totp-recovery-codes-done" name="done" label="groupTotp.recoveryCodesDone" />
-            </@buttons.actionGroup>
+            <@fields.actions>
+                <@fields.submit id="group-totp-recovery-codes-done" name="done" label="groupTotp.recoveryCodesDone" />
+            </@fields.actions>
         </form>
         <script>
             <#outputformat "JavaScript">
@@ -72,5 +73,6 @@
             })();
             </#outputformat>
         </script>
+        <!-- group-totp: end -->
     </#if>
 </@layout.registrationLayout>

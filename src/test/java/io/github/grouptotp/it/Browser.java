@@ -64,7 +64,10 @@ public final class Browser {
             throw new AssertionError("No form " + formSelector + " on " + page.uri() + ":\n" + page.body());
         }
         Map<String, String> values = new LinkedHashMap<>();
-        form.select("input[name]").forEach(input -> values.put(input.attr("name"), input.val()));
+        // As a browser does: unticked checkboxes and radio buttons are not sent.
+        form.select("input[name]").stream()
+                .filter(input -> !input.attr("type").matches("(?i)checkbox|radio") || input.hasAttr("checked"))
+                .forEach(input -> values.put(input.attr("name"), input.val()));
         values.putAll(fields);
         return post(form.absUrl("action"), values);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.keycloak.representations.idm.RealmRepresentation;
@@ -19,6 +20,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
  */
 public final class KeycloakCluster {
 
+    private static final String CACHE_CONFIG = "group-totp-cluster-ispn.xml";
     private static final Pattern TWO_MEMBER_VIEW = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
     private static KeycloakCluster instance;
 
@@ -60,11 +62,13 @@ public final class KeycloakCluster {
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
                     "--hostname-strict=false",
-                    "--cache-embedded-network-bind-address=127.0.0.1",
-                    "--cache-embedded-network-bind-port=" + clusterPort,
+                    "--cache-config-file=" + CACHE_CONFIG,
                     "--log-level=INFO,io.github.grouptotp:DEBUG")
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            builder.environment().put("JAVA_HOME", KeycloakServer.javaHome().toString());
+            // The cluster transport on loopback, on this node's port (read by the JGroups stack of CACHE_CONFIG).
+            builder.environment().put("JAVA_OPTS_APPEND", "-Djgroups.bind.address=127.0.0.1 -Djgroups.bind.port=" + clusterPort);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN_USER);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
             process = builder.start();
@@ -123,7 +127,7 @@ public final class KeycloakCluster {
     private static KeycloakCluster start() throws IOException, InterruptedException {
         Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
         Path jar = Path.of(System.getProperty("provider.jar"));
-        Path workDir = Path.of(System.getProperty("keycloak.log")).getParent().resolve("cluster");
+        Path workDir = Path.of(System.getProperty("keycloak.log")).getParent().resolve("cluster-" + KeycloakServer.version());
         run(List.of("rm", "-rf", workDir.toString()));
         Files.createDirectories(workDir);
         KeycloakCluster cluster = new KeycloakCluster(workDir);
@@ -141,7 +145,9 @@ public final class KeycloakCluster {
         }
         run(List.of("rm", "-rf", cluster.a.home.resolve("data").toString()));
         Files.copy(jar, cluster.a.home.resolve("providers").resolve(jar.getFileName()));
-        run(List.of(cluster.a.home.resolve("bin/kc.sh").toString(), "build", "--db=postgres", "--health-enabled=true"));
+        cluster.writeCacheConfig(cluster.a.home.resolve("conf"));
+        run(List.of(cluster.a.home.resolve("bin/kc.sh").toString(), "build", "--db=postgres", "--health-enabled=true", "--features=recovery-codes"),
+                Map.of("JAVA_HOME", KeycloakServer.javaHome().toString()));
         run(List.of("cp", "-a", cluster.a.home.toString(), cluster.b.home.toString()));
 
         // One after the other: the first creates the schema and the admin, the second joins.
@@ -153,6 +159,26 @@ public final class KeycloakCluster {
         realm.setBruteForceProtected(false);
         cluster.a.admin().importRealm(realm);
         return cluster;
+    }
+
+    /**
+     * The distribution's own cache configuration with one change: the nodes find each other at their two loopback
+     * ports (TCPPING). Every Keycloak 26 release can do that; 26.0 has neither the jdbc-ping stack of later releases
+     * nor the options for its bind address, and multicast does not work on loopback.
+     */
+    private void writeCacheConfig(Path conf) throws IOException {
+        String config = Files.readString(conf.resolve("cache-ispn.xml"));
+        String stack = """
+                    <jgroups>
+                        <stack name="group-totp-test" extends="tcp">
+                            <TCPPING initial_hosts="127.0.0.1[%d],127.0.0.1[%d]" port_range="0"
+                                     stack.combine="REPLACE" stack.position="MPING"/>
+                        </stack>
+                    </jgroups>
+                    <cache-container""".formatted(a.clusterPort, b.clusterPort);
+        config = config.replaceFirst("<cache-container", stack)
+                .replaceFirst("<transport lock-timeout=\"60000\"[^/]*/>", "<transport lock-timeout=\"60000\" stack=\"group-totp-test\"/>");
+        Files.writeString(conf.resolve(CACHE_CONFIG), config);
     }
 
     private void awaitTwoMemberView() {
@@ -171,7 +197,13 @@ public final class KeycloakCluster {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        run(command, Map.of());
+    }
+
+    private static void run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);

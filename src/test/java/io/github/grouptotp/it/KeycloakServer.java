@@ -90,10 +90,13 @@ public final class KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--db=dev-mem",
+                // A preview feature before Keycloak 26.3 (default since): the step's recovery codes need it.
+                "--features=recovery-codes",
                 "--log-level=INFO,io.github.grouptotp:DEBUG"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", javaHome().toString());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Process process = builder.start();
@@ -119,6 +122,42 @@ public final class KeycloakServer {
                     }
                     return given().get(baseUrl + "/realms/master").statusCode() == 200;
                 });
+    }
+
+    /** The Keycloak version under test, e.g. 26.0.8 (from the pom). */
+    static String version() {
+        return System.getProperty("keycloak.test.version", "unknown");
+    }
+
+    /**
+     * The JDK that runs Keycloak: {@code -Dkeycloak.java.home} if given, else the one running the tests, except that
+     * Keycloak 26.0 to 26.2 do not start on a Java newer than 21 (their Hibernate cannot read its classes): then a JDK
+     * 21 or 17 is looked for where Debian and GitHub's runners install them.
+     */
+    static Path javaHome() {
+        String chosen = System.getProperty("keycloak.java.home", "");
+        if (!chosen.isBlank()) {
+            return Path.of(chosen);
+        }
+        Path current = Path.of(System.getProperty("java.home"));
+        if (Runtime.version().feature() <= 21 || !version().matches("26\\.[0-2]\\..*")) {
+            return current;
+        }
+        List<Path> candidates = new ArrayList<>();
+        for (String variable : List.of("JAVA_HOME_21_X64", "JAVA_HOME_17_X64")) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                candidates.add(Path.of(value));
+            }
+        }
+        try (Stream<Path> installed = Files.list(Path.of("/usr/lib/jvm"))) {
+            installed.filter(p -> p.getFileName().toString().matches(".*-(21|17)-.*|.*-(21|17)")).sorted().forEach(candidates::add);
+        } catch (IOException noSuchDirectory) {
+            // only the environment's candidates
+        }
+        return candidates.stream().filter(p -> Files.isExecutable(p.resolve("bin/java"))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Keycloak " + version() + " does not start on Java "
+                        + Runtime.version().feature() + ": run the tests with a JDK 17 or 21, or pass -Dkeycloak.java.home"));
     }
 
     static int freePort() throws IOException {

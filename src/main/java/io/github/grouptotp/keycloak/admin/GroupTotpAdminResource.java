@@ -36,8 +36,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.ResolvedGroups;
 import io.github.grouptotp.keycloak.StepConfigs;
@@ -65,10 +65,10 @@ public class GroupTotpAdminResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
+    private final KeycloakApi.UserPermissions auth;
     private final AdminEventBuilder adminEvent;
 
-    GroupTotpAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    GroupTotpAdminResource(KeycloakSession session, RealmModel realm, KeycloakApi.UserPermissions auth, AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
@@ -92,7 +92,7 @@ public class GroupTotpAdminResource {
     @Path("report")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> reportJson(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
-        auth.users().requireView();
+        auth.requireView();
         Page page = page(first, max);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("first", page.first());
@@ -105,7 +105,7 @@ public class GroupTotpAdminResource {
     @Path("report")
     @Produces(CSV)
     public Response reportCsv(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
-        auth.users().requireView();
+        auth.requireView();
         Page page = page(first, max);
         // Streamed row by row: a large page is never held in memory.
         StreamingOutput csv = output -> {
@@ -229,12 +229,12 @@ public class GroupTotpAdminResource {
     }
 
     private UserModel managedUser(String id) {
-        auth.users().requireManage();
+        auth.requireManage();
         UserModel user = session.users().getUserById(realm, id);
         if (user == null) {
             throw new NotFoundException("User not found");
         }
-        auth.users().requireManage(user);
+        auth.requireManage(user);
         return user;
     }
 

@@ -3,25 +3,21 @@ package io.github.grouptotp.keycloak.admin;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import io.github.grouptotp.keycloak.KeycloakApi;
 
 /** Mounts {@link GroupTotpAdminResource} at {@code /admin/realms/{realm}/group-totp}. */
-public class GroupTotpAdminResourceProviderFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public class GroupTotpAdminResourceProviderFactory implements AdminRealmResourceProviderFactory {
 
     public static final String PROVIDER_ID = "group-totp";
 
-    @Override
-    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        return new GroupTotpAdminResource(session, realm, auth, adminEvent);
-    }
+    private static final AdminRealmResourceProvider PROVIDER = KeycloakApi.adminResourceProvider(GroupTotpAdminResource::new);
 
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
+        return PROVIDER;
     }
 
     @Override

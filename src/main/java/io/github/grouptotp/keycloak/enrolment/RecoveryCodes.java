@@ -10,6 +10,7 @@ import java.util.Optional;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.cluster.ExecutionResult;
+import org.keycloak.common.Profile;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.events.Details;
@@ -65,6 +66,14 @@ public final class RecoveryCodes {
     }
 
     private RecoveryCodes() {
+    }
+
+    /**
+     * Whether this server has Keycloak's recovery codes: a preview feature before Keycloak 26.3, which the server must
+     * be started with ({@code --features=recovery-codes}); without it Keycloak could not store them.
+     */
+    public static boolean available() {
+        return Profile.isFeatureEnabled(Profile.Feature.RECOVERY_CODES);
     }
 
     public static boolean has(UserModel user) {

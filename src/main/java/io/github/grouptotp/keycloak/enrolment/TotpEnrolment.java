@@ -4,12 +4,14 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.models.utils.HmacOTP;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
+import io.github.grouptotp.keycloak.guard.LogOnce;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.keycloak.remember.RememberedBrowserCookie;
 import io.github.grouptotp.policy.GroupTotpConfig;
@@ -25,6 +27,8 @@ import io.github.grouptotp.policy.LoginOutcome;
  * authenticator's code, so a page left open elsewhere cannot finish a login without a second factor.
  */
 public final class TotpEnrolment {
+
+    private static final Logger LOG = Logger.getLogger(TotpEnrolment.class);
 
     /** The secret being enrolled. Server-side only; dies with the login. */
     static final String SECRET_NOTE = "group-totp.enrol-secret";
@@ -104,8 +108,13 @@ public final class TotpEnrolment {
     public static Optional<Response> afterEnrolment(LoginRequest request, GroupTotpConfig config, String credentialId) {
         RememberedBrowserCookie.issueIfEnabled(request.session(), request.realm(), request.user(), credentialId,
                 config.rememberHours(), LoginRecord.now());
-        if (config.recoveryCodes()) {
+        if (config.recoveryCodes() && RecoveryCodes.available()) {
             return Optional.of(RecoveryCodes.offerNew(request));
+        }
+        if (config.recoveryCodes() && LogOnce.due(request.session(), "recovery-codes-feature::" + request.realm().getId())) {
+            LOG.warnf("Realm '%s': the Group TOTP policy step has recovery codes on, but this Keycloak's recovery-codes "
+                    + "feature is disabled (a preview feature before Keycloak 26.3: start Keycloak with "
+                    + "--features=recovery-codes); no recovery codes were shown", request.realm().getName());
         }
         return Optional.empty();
     }

@@ -17,10 +17,12 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRecord.Stage;
 import io.github.grouptotp.keycloak.LoginRequest;
@@ -247,7 +249,7 @@ public class GroupTotpAuthenticator implements Authenticator {
         if (outcome == LoginOutcome.GRACE_SKIPPED) {
             context.success();
         } else {
-            FlowSuccess.withOtp(context);
+            KeycloakApi.success(context, OTPCredentialModel.TYPE);
         }
     }
 

@@ -4,8 +4,10 @@ import java.util.List;
 
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.StepConfigs;
 
 /** Registers the "Group TOTP policy" step ({@value #PROVIDER_ID}) for browser flows. */
@@ -34,6 +36,12 @@ public class GroupTotpAuthenticatorFactory extends AbstractGroupTotpAuthenticato
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return GroupTotpConfigProperties.PROPERTIES;
+    }
+
+    /** Once at start-up: says so in the log when this Keycloak is not one the JAR is made for. */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        KeycloakApi.checkVersion();
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import io.github.grouptotp.policy.GroupTotpConfig;
 
 /**
- * The admin-console form of the step. Keys and defaults come from {@link GroupTotpConfig}.
+ * The admin-console form of the step. Keys and defaults come from {@link GroupTotpConfig}. Numbers are text fields:
+ * Keycloak 26.0 has no integer type for config properties, and the values are checked anyway.
  *
  * <p>Group lists are multivalued strings of group paths: the console's group picker selects exactly one
  * group, and organisations need several per list.
@@ -55,7 +56,7 @@ final class GroupTotpConfigProperties {
                     + "(whole hours, 0 to " + GroupTotpConfig.MAX_REMEMBER_HOURS + "; 0 asks at every login). "
                     + "Lowering it applies at once to browsers remembered earlier. Any other value is treated "
                     + "as 0 and logged as an error.")
-            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_REMEMBER_HOURS))
             .add()
             .property()
@@ -65,7 +66,7 @@ final class GroupTotpConfigProperties {
                     + "counted per user from the first login at which this applied (kept out of the user's reach; "
                     + "admins grant a new one through the extension's admin API). 0 forces set-up at once. Whole days, 0 to "
                     + GroupTotpConfig.MAX_GRACE_DAYS + "; any other value means no grace and is logged as an error.")
-            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_GRACE_DAYS))
             .add()
             .property()

@@ -14,8 +14,10 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.policy.GroupTotpConfig;
@@ -84,7 +86,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
             }
             case VALID -> {
                 context.getEvent().detail(LoginRecord.EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
-                FlowSuccess.withOtp(context);
+                KeycloakApi.success(context, OTPCredentialModel.TYPE);
             }
             default -> {
                 context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);

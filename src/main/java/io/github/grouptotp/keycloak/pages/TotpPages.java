@@ -1,5 +1,6 @@
 package io.github.grouptotp.keycloak.pages;
 
+import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -85,6 +86,8 @@ public final class TotpPages {
         return form.setAttribute("graceDeadline", deadline.toString())
                 .setAttribute("graceDeadlineText", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(deadline))
                 .setAttribute("graceDaysLeft", daysLeft)
+                // Formatted here (26 days, 1,234 days, 1.234 dagen): Keycloak releases format message numbers differently.
+                .setAttribute("graceDaysLeftText", NumberFormat.getIntegerInstance(locale).format(daysLeft))
                 .createForm(GRACE_TEMPLATE);
     }
 

@@ -1,7 +1,6 @@
 package io.github.grouptotp.keycloak.reset;
 
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.ws.rs.core.Response;
 
@@ -25,6 +24,7 @@ import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.BruteForceProtector;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRecord.Stage;
 import io.github.grouptotp.keycloak.LoginRequest;
@@ -153,7 +153,7 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
             }
             case INVALID -> {
                 loginError(context, Errors.INVALID_USER_CREDENTIALS);
-                protector.failedLogin(realm, user, context.getConnection(), context.getUriInfo(), Set.of(OTPCredentialModel.TYPE));
+                KeycloakApi.failedLogin(protector, realm, user, context.getConnection(), context.getUriInfo(), OTPCredentialModel.TYPE);
                 boolean limitReached = request.record().addWrongCode();
                 context.challenge(limitReached
                         ? TotpPages.error(context.form(), TotpPages.MSG_TOO_MANY_WRONG_CODES)
@@ -215,8 +215,13 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
         return InitiatedActionSupport.SUPPORTED;
     }
 
-    /** A user-started reset always re-authenticates first, like a password change after a while. */
+    /** A user-started reset always re-authenticates first: Keycloak 26.0 to 26.2 ask this method ... */
     @Override
+    public int getMaxAuthAge() {
+        return 0;
+    }
+
+    /** ... and Keycloak 26.3 and later this one (not in the 26.0 API this JAR is compiled against). */
     public int getMaxAuthAge(KeycloakSession session) {
         return 0;
     }
