@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param userId       the user it was issued to
  * @param credentialId the OTP credential whose code was entered when it was issued
  * @param issuedAt     when it was issued (whole seconds, as in a JWT)
+ * @param credentials  a fingerprint of the user's password and OTP credentials when it was issued
  */
-public record RememberedBrowser(String purpose, String issuer, String userId, String credentialId, Instant issuedAt) {
+public record RememberedBrowser(String purpose, String issuer, String userId, String credentialId, Instant issuedAt,
+                                String credentials) {
 }

@@ -8,7 +8,9 @@ import java.util.Set;
 /**
  * When a remembered browser lets a user skip the code. Every rule is checked against the current state, not the
  * state when the cookie was issued: lowering {@code rememberHours} shortens every remembered browser at once, 0
- * turns them all off, and removing the OTP credential or raising a not-before time revokes them.
+ * turns them all off, and each revocation ends them: a changed password or OTP credential (the credentials'
+ * fingerprint no longer matches), an admin's sign-out (the user's not-before time), the realm's not-before time,
+ * and a sign-out of all devices or the user being disabled (recorded by the extension).
  */
 public final class RememberedBrowserRules {
 
@@ -25,10 +27,13 @@ public final class RememberedBrowserRules {
      * @param otpCredentialIds the user's OTP credentials now
      * @param userNotBefore    the user's not-before time (admin "sign out"), or {@link Instant#EPOCH} if none
      * @param realmNotBefore   the realm's not-before time (revocation), or {@link Instant#EPOCH} if none
+     * @param revokedBefore    when the user last signed out of all devices or was disabled, or {@link Instant#EPOCH}
+     * @param credentials      the fingerprint of the user's password and OTP credentials now
      * @param rememberHours    the step's current setting; 0 disables remembered browsers
      */
     public record Expected(String issuer, String userId, Set<String> otpCredentialIds,
-                           Instant userNotBefore, Instant realmNotBefore, int rememberHours) {
+                           Instant userNotBefore, Instant realmNotBefore, Instant revokedBefore, String credentials,
+                           int rememberHours) {
     }
 
     private RememberedBrowserRules() {
@@ -51,6 +56,9 @@ public final class RememberedBrowserRules {
         if (cookie.credentialId() == null || !expected.otpCredentialIds().contains(cookie.credentialId())) {
             return Optional.of("its OTP credential was removed");
         }
+        if (cookie.credentials() == null || !cookie.credentials().equals(expected.credentials())) {
+            return Optional.of("the user's password or OTP credentials changed since");
+        }
         if (cookie.issuedAt() == null || cookie.issuedAt().isAfter(now.plus(MAX_CLOCK_SKEW))) {
             return Optional.of("issue time missing or in the future");
         }
@@ -63,6 +71,9 @@ public final class RememberedBrowserRules {
         }
         if (!cookie.issuedAt().isAfter(expected.realmNotBefore())) {
             return Optional.of("issued before the realm's not-before time");
+        }
+        if (!cookie.issuedAt().isAfter(expected.revokedBefore())) {
+            return Optional.of("issued before the user signed out of all devices or was disabled");
         }
         return Optional.empty();
     }

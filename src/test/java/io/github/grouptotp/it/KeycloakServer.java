@@ -124,6 +124,20 @@ public final class KeycloakServer {
                 });
     }
 
+    /** Whether the Keycloak under test is {@code minor} (e.g. "26.5") or later. */
+    static boolean atLeast(String minor) {
+        String[] have = version().split("\\.");
+        String[] want = minor.split("\\.");
+        for (int i = 0; i < want.length; i++) {
+            int h = i < have.length && have[i].matches("\\d+") ? Integer.parseInt(have[i]) : 0;
+            int w = Integer.parseInt(want[i]);
+            if (h != w) {
+                return h > w;
+            }
+        }
+        return true;
+    }
+
     /** The Keycloak version under test, e.g. 26.0.8 (from the pom). */
     static String version() {
         return System.getProperty("keycloak.test.version", "unknown");

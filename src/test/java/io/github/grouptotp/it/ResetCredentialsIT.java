@@ -83,4 +83,22 @@ class ResetCredentialsIT extends KeycloakIT {
         assertFalse(afterLink.has("[name=skip]"));
         assertEquals(0, admin.credentials(MAIL_REALM, user.id(), "otp").size());
     }
+
+    @Test
+    void aPasswordResetThroughForgotPasswordRevokesRememberedBrowsers() throws Exception {
+        TestUser user = newUserIn(MAIL_REALM, "/staff");
+        Browser remembered = new Browser();
+        AuthenticatorApp app = enrolIn(remembered, user).app();
+        remembered.restart();
+        Browser browser = new Browser();
+        Page codePage = followResetLink(browser, user);
+        Page update = browser.submit(codePage, "#group-totp-code-form", Map.of("otp", app.freshCode()));
+        assertTrue(browser.submit(update, "#kc-passwd-update-form",
+                Map.of("password-new", "Forgot-pw-4711", "password-confirm", "Forgot-pw-4711")).loggedIn());
+
+        Page page = loginWithPassword(remembered, new TestUser(user.realm(), user.id(), user.username(), "Forgot-pw-4711"));
+
+        assertFalse(page.loggedIn(), "the remembered browser is asked again: " + page);
+        assertTrue(page.has("#group-totp-code-form"), page.toString());
+    }
 }

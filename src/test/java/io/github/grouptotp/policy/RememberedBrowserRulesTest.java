@@ -20,13 +20,15 @@ class RememberedBrowserRulesTest {
     private static final String REALM = "realm-id";
     private static final String USER = "user-id";
     private static final String CREDENTIAL = "otp-1";
+    private static final String CREDENTIALS = "fingerprint-1";
 
     private static RememberedBrowser issuedAgo(Duration age) {
-        return new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL, NOW.minus(age));
+        return new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL, NOW.minus(age), CREDENTIALS);
     }
 
     private static RememberedBrowserRules.Expected expected(int rememberHours) {
-        return new RememberedBrowserRules.Expected(REALM, USER, Set.of(CREDENTIAL, "otp-2"), Instant.EPOCH, Instant.EPOCH, rememberHours);
+        return new RememberedBrowserRules.Expected(REALM, USER, Set.of(CREDENTIAL, "otp-2"), Instant.EPOCH, Instant.EPOCH,
+                Instant.EPOCH, CREDENTIALS, rememberHours);
     }
 
     @ParameterizedTest(name = "issued {0} ago, rememberHours={1} -> passes={2}")
@@ -49,15 +51,19 @@ class RememberedBrowserRulesTest {
     static Stream<Arguments> foreignOrRevokedCookies() {
         Instant issued = NOW.minus(Duration.ofHours(1));
         return Stream.of(
-                Arguments.of("other purpose", new RememberedBrowser("access-token", REALM, USER, CREDENTIAL, issued)),
-                Arguments.of("no purpose (bad signature)", new RememberedBrowser(null, null, null, null, null)),
-                Arguments.of("other realm", new RememberedBrowser(RememberedBrowserRules.PURPOSE, "other-realm", USER, CREDENTIAL, issued)),
-                Arguments.of("other user", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, "someone-else", CREDENTIAL, issued)),
-                Arguments.of("credential removed", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, "otp-removed", issued)),
-                Arguments.of("no credential", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, null, issued)),
-                Arguments.of("no issue time", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL, null)),
+                Arguments.of("other purpose", new RememberedBrowser("access-token", REALM, USER, CREDENTIAL, issued, CREDENTIALS)),
+                Arguments.of("no purpose (bad signature)", new RememberedBrowser(null, null, null, null, null, null)),
+                Arguments.of("other realm", new RememberedBrowser(RememberedBrowserRules.PURPOSE, "other-realm", USER, CREDENTIAL, issued, CREDENTIALS)),
+                Arguments.of("other user", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, "someone-else", CREDENTIAL, issued, CREDENTIALS)),
+                Arguments.of("credential removed", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, "otp-removed", issued, CREDENTIALS)),
+                Arguments.of("no credential", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, null, issued, CREDENTIALS)),
+                Arguments.of("no issue time", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL, null, CREDENTIALS)),
                 Arguments.of("issued in the future", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL,
-                        NOW.plus(Duration.ofMinutes(2)))));
+                        NOW.plus(Duration.ofMinutes(2)), CREDENTIALS)),
+                Arguments.of("password or OTP credentials changed", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER,
+                        CREDENTIAL, issued, "fingerprint-before-the-change")),
+                Arguments.of("no fingerprint (an older cookie)", new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER,
+                        CREDENTIAL, issued, null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,7 +75,7 @@ class RememberedBrowserRulesTest {
     @Test
     void smallClockSkewBetweenNodesIsTolerated() {
         RememberedBrowser fromFastNode = new RememberedBrowser(RememberedBrowserRules.PURPOSE, REALM, USER, CREDENTIAL,
-                NOW.plus(Duration.ofSeconds(30)));
+                NOW.plus(Duration.ofSeconds(30)), CREDENTIALS);
 
         assertEquals(Optional.empty(), RememberedBrowserRules.rejection(fromFastNode, expected(8), NOW));
     }
@@ -79,7 +85,7 @@ class RememberedBrowserRulesTest {
     void signingTheUserOutRevokes(long notBeforeAfterIssue, boolean passes) {
         RememberedBrowser cookie = issuedAgo(Duration.ofHours(1));
         RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(REALM, USER, Set.of(CREDENTIAL),
-                cookie.issuedAt().plusSeconds(notBeforeAfterIssue), Instant.EPOCH, 8);
+                cookie.issuedAt().plusSeconds(notBeforeAfterIssue), Instant.EPOCH, Instant.EPOCH, CREDENTIALS, 8);
 
         assertEquals(passes, RememberedBrowserRules.rejection(cookie, expected, NOW).isEmpty());
     }
@@ -89,7 +95,17 @@ class RememberedBrowserRulesTest {
     void realmRevocationRevokes(long notBeforeAfterIssue, boolean passes) {
         RememberedBrowser cookie = issuedAgo(Duration.ofHours(1));
         RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(REALM, USER, Set.of(CREDENTIAL),
-                Instant.EPOCH, cookie.issuedAt().plusSeconds(notBeforeAfterIssue), 8);
+                Instant.EPOCH, cookie.issuedAt().plusSeconds(notBeforeAfterIssue), Instant.EPOCH, CREDENTIALS, 8);
+
+        assertEquals(passes, RememberedBrowserRules.rejection(cookie, expected, NOW).isEmpty());
+    }
+
+    @ParameterizedTest(name = "signed out of all devices {0}s after issue -> passes={1}")
+    @CsvSource({"-1, true", "0, false", "1, false"})
+    void signingOutOfAllDevicesOrBeingDisabledRevokes(long revokedAfterIssue, boolean passes) {
+        RememberedBrowser cookie = issuedAgo(Duration.ofHours(1));
+        RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(REALM, USER, Set.of(CREDENTIAL),
+                Instant.EPOCH, Instant.EPOCH, cookie.issuedAt().plusSeconds(revokedAfterIssue), CREDENTIALS, 8);
 
         assertEquals(passes, RememberedBrowserRules.rejection(cookie, expected, NOW).isEmpty());
     }

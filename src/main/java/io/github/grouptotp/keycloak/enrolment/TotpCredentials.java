@@ -17,6 +17,7 @@ import org.keycloak.models.OTPPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.CredentialValidation;
 import org.keycloak.models.utils.FormMessage;
@@ -143,7 +144,16 @@ public final class TotpCredentials {
         }
         ExecutionResult<Check> result = UserLock.run(session, realm, user, "enrol", ENROL_LOCK_SECONDS,
                 (txSession, txRealm, txUser) -> store(txSession, txRealm, txUser, secret, code.get()));
-        return result.isExecuted() ? result.getResult() : Check.of(Outcome.BUSY, digits);
+        if (!result.isExecuted()) {
+            return Check.of(Outcome.BUSY, digits);
+        }
+        UserCache cache = session.getProvider(UserCache.class);
+        if (result.getResult().valid() && cache != null) {
+            // Committed in its own transaction: the rest of this request (the remembered-browser cookie, the recovery
+            // codes) must read the user afresh, or it sees the user as before, without the new authenticator.
+            cache.evict(realm, user);
+        }
+        return result.getResult();
     }
 
     private static Check store(KeycloakSession session, RealmModel realm, UserModel user, String secret, String code) {

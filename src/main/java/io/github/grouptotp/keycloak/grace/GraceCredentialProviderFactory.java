@@ -3,18 +3,18 @@ package io.github.grouptotp.keycloak.grace;
 import org.keycloak.credential.CredentialProviderFactory;
 import org.keycloak.models.KeycloakSession;
 
-/** Registers {@link GraceCredentialProvider}. */
-public class GraceCredentialProviderFactory implements CredentialProviderFactory<GraceCredentialProvider> {
+import io.github.grouptotp.keycloak.ExtensionCredentialProvider;
 
-    public static final String PROVIDER_ID = "group-totp-grace";
+/** Makes the grace record ({@value GraceStore#CREDENTIAL_TYPE}) a credential type Keycloak knows. */
+public class GraceCredentialProviderFactory implements CredentialProviderFactory<ExtensionCredentialProvider> {
 
     @Override
-    public GraceCredentialProvider create(KeycloakSession session) {
-        return new GraceCredentialProvider(session);
+    public ExtensionCredentialProvider create(KeycloakSession session) {
+        return new ExtensionCredentialProvider(session, GraceStore.CREDENTIAL_TYPE);
     }
 
     @Override
     public String getId() {
-        return PROVIDER_ID;
+        return GraceStore.CREDENTIAL_TYPE;
     }
 }

@@ -20,7 +20,7 @@ import io.github.grouptotp.policy.GraceRecord;
  * Where a user's grace period lives: a credential of the extension's own type {@value #CREDENTIAL_TYPE}, out of
  * the user's reach. Users cannot create, change or remove stored credentials through the account console, the
  * account REST API, registration or profile forms, whatever the realm's unmanaged-attribute policy (the credential
- * type has no set-up action and is not removable, see {@link GraceCredentialProvider}); admins change it through
+ * type has no set-up action and is not removable, see {@link io.github.grouptotp.keycloak.ExtensionCredentialProvider}); admins change it through
  * the extension's admin resource. It is cached, exported and imported with the user like any credential.
  */
 public final class GraceStore {

@@ -8,14 +8,18 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 
 import org.jboss.logging.Logger;
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.utils.SecureContextResolver;
 
@@ -33,6 +37,7 @@ public final class RememberedBrowserCookie {
 
     static final String NAME_PREFIX = "GROUP_TOTP_REMEMBER_";
     static final String CREDENTIAL_CLAIM = "otp_credential";
+    static final String CREDENTIALS_CLAIM = "credentials";
 
     private RememberedBrowserCookie() {
     }
@@ -42,10 +47,28 @@ public final class RememberedBrowserCookie {
      * realms apart even if a proxy rewrites paths.
      */
     static String name(RealmModel realm, UserModel user) {
+        return NAME_PREFIX + hash(realm.getId() + "/" + user.getId());
+    }
+
+    /**
+     * A fingerprint of the user's password and OTP credentials: it changes when the password changes (by the user,
+     * through "forgot password" or by an admin: Keycloak then stores it with a new creation time) and when an OTP
+     * credential is added or removed. A hash, so the cookie shows neither ids nor times.
+     */
+    static String credentialsFingerprint(UserModel user) {
+        String password = user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
+                .map(c -> c.getId() + "@" + c.getCreatedDate())
+                .sorted().collect(Collectors.joining(","));
+        String otp = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+                .map(CredentialModel::getId)
+                .sorted().collect(Collectors.joining(","));
+        return hash("password:" + password + "|otp:" + otp);
+    }
+
+    private static String hash(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((realm.getId() + "/" + user.getId()).getBytes(StandardCharsets.UTF_8));
-            return NAME_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
@@ -60,15 +83,17 @@ public final class RememberedBrowserCookie {
         // decode returns null for a bad signature, a key of another realm or anything that is not a JWT.
         JsonWebToken token = session.tokens().decode(cookie.getValue(), JsonWebToken.class);
         if (token == null) {
-            return Optional.of(new RememberedBrowser(null, null, null, null, null));
+            return Optional.of(new RememberedBrowser(null, null, null, null, null, null));
         }
         Object credentialId = token.getOtherClaims().get(CREDENTIAL_CLAIM);
+        Object credentials = token.getOtherClaims().get(CREDENTIALS_CLAIM);
         return Optional.of(new RememberedBrowser(
                 token.getType(),
                 token.getIssuer(),
                 token.getSubject(),
                 credentialId instanceof String id ? id : null,
-                token.getIat() == null ? null : Instant.ofEpochSecond(token.getIat())));
+                token.getIat() == null ? null : Instant.ofEpochSecond(token.getIat()),
+                credentials instanceof String fingerprint ? fingerprint : null));
     }
 
     /**
@@ -91,6 +116,8 @@ public final class RememberedBrowserCookie {
                 otpCredentialIds,
                 Instant.ofEpochSecond(session.users().getNotBeforeOfUser(realm, user)),
                 Instant.ofEpochSecond(realm.getNotBefore()),
+                Revocations.revokedBefore(user),
+                credentialsFingerprint(user),
                 rememberHours);
         Optional<String> rejection = RememberedBrowserRules.rejection(cookie.get(), expected, now);
         rejection.ifPresent(reason -> LOG.debugf("user %s: remembered-browser cookie ignored: %s", user.getId(), reason));
@@ -115,6 +142,7 @@ public final class RememberedBrowserCookie {
         token.iat(now.getEpochSecond());
         token.exp(now.plus(lifetime).getEpochSecond());
         token.setOtherClaims(CREDENTIAL_CLAIM, credentialId);
+        token.setOtherClaims(CREDENTIALS_CLAIM, credentialsFingerprint(user));
 
         NewCookie cookie = new NewCookie.Builder(name(realm, user))
                 .value(session.tokens().encode(token))

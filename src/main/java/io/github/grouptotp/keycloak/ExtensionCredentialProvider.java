@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak.grace;
+package io.github.grouptotp.keycloak;
 
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -9,22 +9,26 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Makes the grace record a credential type Keycloak knows, for two reasons: realm and user imports store it (a
- * type without a provider is silently dropped on import, so a restored backup would hand out fresh grace), and
- * Keycloak refuses to let a user remove it ({@code removeable=false}: the account REST API and the
- * {@code delete_credential} action answer 400). No flow step uses the type, so the account console does not list it.
+ * A credential type Keycloak knows, for what the extension keeps per user out of the user's reach (the grace
+ * record, the remembered-browser revocation): realm and user imports store it (a type without a provider is
+ * silently dropped on import, so a restored backup would, e.g., hand out fresh grace), and Keycloak refuses to let
+ * the user remove it ({@code removeable=false}: the account REST API and the {@code delete_credential} action
+ * answer 400). No flow step uses these types, so the account console does not list them; admins see them under
+ * Users > user > Credentials.
  */
-public class GraceCredentialProvider implements CredentialProvider<CredentialModel> {
+public class ExtensionCredentialProvider implements CredentialProvider<CredentialModel> {
 
     private final KeycloakSession session;
+    private final String type;
 
-    GraceCredentialProvider(KeycloakSession session) {
+    public ExtensionCredentialProvider(KeycloakSession session, String type) {
         this.session = session;
+        this.type = type;
     }
 
     @Override
     public String getType() {
-        return GraceStore.CREDENTIAL_TYPE;
+        return type;
     }
 
     @Override
@@ -45,10 +49,10 @@ public class GraceCredentialProvider implements CredentialProvider<CredentialMod
     @Override
     public CredentialTypeMetadata getCredentialTypeMetadata(CredentialTypeMetadataContext metadataContext) {
         return CredentialTypeMetadata.builder()
-                .type(getType())
+                .type(type)
                 .category(CredentialTypeMetadata.Category.TWO_FACTOR)
-                .displayName("groupTotp.graceCredential")
-                .helpText("groupTotp.graceCredentialHelp")
+                .displayName(type)
+                .helpText("groupTotp.extensionCredentialHelp")
                 .iconCssClass("kcAuthenticatorOTPClass")
                 .removeable(false)
                 .build(session);
