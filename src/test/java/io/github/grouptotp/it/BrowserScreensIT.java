@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -188,6 +189,8 @@ class BrowserScreensIT extends KeycloakIT {
         submit(browser, "group-totp-confirm");
         // The new recovery codes follow once: the user confirms they saved them.
         await(browser, "#group-totp-codes-saved");
+        // A taller window: the list of codes pushes the confirmation below a 1100 px fold.
+        browser.manage().window().setSize(new Dimension(1280, 1450));
         checkAndSave(browser, "recovery-codes-" + locale);
         browser.findElement(By.id("group-totp-codes-saved")).click();
         submit(browser, "group-totp-recovery-codes-done");
