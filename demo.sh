@@ -11,6 +11,7 @@ mvn -B -q -DskipTests -Dkeycloak.version="$version" verify
 
 kc_home="target/keycloak-${version}/"
 port=${PORT:-8080}
+management_port=${MANAGEMENT_PORT:-9000}
 cp target/keycloak-group-totp-*.jar "${kc_home}providers/"
 # The demo starts from realm-export.json every time: Keycloak would not re-import an existing realm.
 rm -rf "${kc_home}data/h2"
@@ -25,6 +26,7 @@ cat <<TXT
   Log in as a user of the demo realm through its account console:
                   http://localhost:${port}/realms/group-totp-demo/account/
                   (append ?kc_locale=nl or pick Nederlands on the login page for Dutch)
+  Metrics:        http://localhost:${management_port}/metrics   (group_totp_*)
 
   user    password      groups                     what the step does
   alice   demo-alice    /staff                     required: grace page (14 days) or enrolment, then a code
@@ -38,4 +40,5 @@ TXT
 
 export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin
 # Recovery codes are a preview feature before Keycloak 26.3 (and a default one since).
-exec "${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}" --features=recovery-codes
+exec "${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}" --features=recovery-codes \
+  --metrics-enabled=true --http-management-port="${management_port}"

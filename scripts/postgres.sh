@@ -2,7 +2,7 @@
 # A throw-away PostgreSQL for the cluster test, from Debian's package (installed when missing).
 #   scripts/postgres.sh start DIR PORT   initialises DIR, starts PostgreSQL on 127.0.0.1:PORT with a database
 #                                        "keycloak" owned by user keycloak/keycloak
-#   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh stop DIR         stops it and deletes DIR
 set -euo pipefail
 cmd=$1
 dir=$2
@@ -33,6 +33,7 @@ case "$cmd" in
     ;;
   stop)
     as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    rm -rf "$dir"
     ;;
   *)
     echo "usage: $0 start DIR PORT | stop DIR" >&2

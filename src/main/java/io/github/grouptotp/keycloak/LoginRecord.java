@@ -109,6 +109,7 @@ public final class LoginRecord {
      * later request (after other required actions), where {@link #applyOutcome} puts it on that request's event.
      */
     public void outcome(EventBuilder event, LoginOutcome outcome, Instant deadline) {
+        LoginMetrics.passed(authSession.getRealm(), outcome);
         authSession.setAuthNote(OUTCOME_NOTE, outcome.eventDetail());
         if (deadline != null) {
             authSession.setAuthNote(DEADLINE_NOTE, deadline.toString());

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,11 +18,13 @@ import java.util.Optional;
  * authenticator config when it is saved, so a value out of range is replaced by its safe value and described
  * in {@link #problems()} for the step to log.
  *
- * @param problems one sentence per unusable value, naming the key and the value; empty when all is well
+ * @param reminderDays days before the deadline on which a user in the grace period is reminded by e-mail, largest
+ *                     first; empty for no reminders
+ * @param problems     one sentence per unusable value, naming the key and the value; empty when all is well
  */
 public record GroupTotpConfig(List<String> requiredGroups, List<String> optionalGroups, List<String> exemptGroups,
                               int rememberHours, int graceDays, Optional<LocalDate> enforcementDate,
-                              boolean recoveryCodes, List<String> problems) {
+                              boolean recoveryCodes, List<Integer> reminderDays, List<String> problems) {
 
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String OPTIONAL_GROUPS = "optionalGroups";
@@ -30,6 +33,7 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final String GRACE_DAYS = "graceDays";
     public static final String ENFORCEMENT_DATE = "enforcementDate";
     public static final String RECOVERY_CODES = "recoveryCodes";
+    public static final String REMINDER_DAYS = "reminderDays";
 
     public static final String DEFAULT_REQUIRED_GROUPS = "/staff";
     public static final String DEFAULT_OPTIONAL_GROUPS = "/extranet";
@@ -44,6 +48,7 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final int NO_GRACE = 0;
 
     public static final boolean DEFAULT_RECOVERY_CODES = true;
+    public static final String DEFAULT_REMINDER_DAYS = "7,1";
 
     /** How Keycloak joins the values of a multivalued config property. */
     static final String MULTIVALUE_SEPARATOR = "##";
@@ -54,6 +59,7 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
         requiredGroups = List.copyOf(requiredGroups);
         optionalGroups = List.copyOf(optionalGroups);
         exemptGroups = List.copyOf(exemptGroups);
+        reminderDays = List.copyOf(reminderDays);
         problems = List.copyOf(problems);
     }
 
@@ -79,7 +85,35 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
                 groupPaths(values.getOrDefault(REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
                 groupPaths(values.getOrDefault(OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
                 groupPaths(values.getOrDefault(EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
-                rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems), problems);
+                rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems),
+                reminderDays(values.get(REMINDER_DAYS), problems), problems);
+    }
+
+    /**
+     * Whole days from 1 to {@link #MAX_GRACE_DAYS}, comma-separated, largest first; saved empty means no reminders.
+     * Anything unusable also means none: a wrong setting must not mail thousands of people on a day nobody chose.
+     */
+    private static List<Integer> reminderDays(String stored, List<String> problems) {
+        String raw = stored == null ? DEFAULT_REMINDER_DAYS : stored;
+        if (raw.isBlank()) {
+            return List.of();
+        }
+        List<Integer> days = new ArrayList<>();
+        for (String part : raw.split(",", -1)) {
+            try {
+                int day = Integer.parseInt(part.trim());
+                if (day >= 1 && day <= MAX_GRACE_DAYS) {
+                    days.add(day);
+                    continue;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            problems.add(String.format("%s '%s' is not a comma-separated list of whole days from 1 to %d; no reminders are sent",
+                    REMINDER_DAYS, raw, MAX_GRACE_DAYS));
+            return List.of();
+        }
+        return days.stream().distinct().sorted(Comparator.reverseOrder()).toList();
     }
 
     /** An unusable flag is off: recovery codes are a second way in, so they are only handed out when clearly wanted. */

@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,6 +151,52 @@ class BrowserScreensIT extends KeycloakIT {
                 name + ": serious or critical accessibility violations");
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /**
+     * The reminder e-mail as a mail program shows it: sent by Keycloak to a local SMTP server, its HTML part opened in
+     * the browser. Saved as reminder-mail-{locale}.png.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "nl"})
+    void reminderMail(String locale) throws Exception {
+        GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try {
+            String realm = importDemoRealmCopy("group-totp-e2e-reminder-" + locale, Map.of("reminderDays", "7,1"),
+                    copy -> copy.setSmtpServer(Map.of("host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()),
+                            "from", "keycloak@example.org", "fromDisplayName", "Demo organisation")));
+            TestUser user = newUserWithGrace(realm, "{\"start\":\"2026-01-01T00:00:00Z\",\"until\":\""
+                    + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7) + "T00:00:00Z\"}", "/staff");
+            admin.setUserAttribute(realm, user.id(), "locale", locale);
+            admin.request().post("/admin/realms/" + realm + "/group-totp/reminders").then().statusCode(200);
+            assertTrue(mail.waitForIncomingEmail(10_000, 1));
+            MimeMessage message = mail.getReceivedMessages()[0];
+            Path html = Files.createTempFile("reminder-" + locale, ".html");
+            Files.writeString(html, "<p style=\"font:14px sans-serif;color:#555\">Subject: " + message.getSubject() + "</p><hr>"
+                    + htmlPart(message));
+
+            WebDriver browser = chromium(800, 600);
+            browser.get(html.toUri().toString());
+            String text = browser.findElement(By.tagName("body")).getText();
+            assertFalse(text.contains("groupTotp"), "untranslated message key in the mail:\n" + text);
+            assertTrue(text.contains("/realms/" + realm + "/account"), text);
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(SCREENSHOTS.resolve("reminder-mail-" + locale + ".png"),
+                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            mail.stop();
+        }
+    }
+
+    private static String htmlPart(MimeMessage message) throws Exception {
+        jakarta.mail.Multipart parts = (jakarta.mail.Multipart) message.getContent();
+        for (int i = 0; i < parts.getCount(); i++) {
+            if (parts.getBodyPart(i).isMimeType("text/html")) {
+                return (String) parts.getBodyPart(i).getContent();
+            }
+        }
+        throw new AssertionError("no HTML part in the reminder mail");
     }
 
     /** The code input: labelled, one-time-code, numeric keyboard, focused on load. */

@@ -1,18 +1,31 @@
 package io.github.grouptotp.it;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.restassured.http.ContentType;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.representations.idm.RealmRepresentation;
 
 /**
  * Two Keycloak nodes on one PostgreSQL ({@link KeycloakCluster}): the extension keeps no state on a node.
@@ -148,8 +161,61 @@ class ClusterIT {
         assertTrue(refused.text("#input-error-otp").contains("No code is accepted until"), refused.text("#input-error-otp"));
     }
 
+    /**
+     * The reminder task runs on both nodes every {@value KeycloakCluster#REMINDER_INTERVAL_SECONDS} s, and an admin
+     * calls the endpoint on each node besides: every due user still gets exactly one mail. The link in it is the
+     * realm's frontend URL, which is how a scheduled run (no request) knows Keycloak's public address.
+     */
     @Test
     @Order(7)
+    void scheduledRemindersOnTwoNodesReachEachUserOnce() throws Exception {
+        GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try {
+            String realm = "group-totp-cluster-reminders";
+            RealmRepresentation copy = Admin.demoRealm();
+            copy.setRealm(realm);
+            copy.setUsers(null);
+            copy.setSmtpServer(Map.of("host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()), "from", "keycloak@example.org"));
+            Map<String, String> attributes = new HashMap<>(copy.getAttributes() == null ? Map.of() : copy.getAttributes());
+            attributes.put("frontendUrl", cluster.a.baseUrl());
+            copy.setAttributes(attributes);
+            cluster.a.admin().importRealm(copy);
+            String grace = "{\"start\":\"2026-01-01T00:00:00Z\",\"until\":\"" + LocalDate.now(ZoneOffset.UTC).plusDays(7) + "T00:00:00Z\"}";
+            Set<String> addresses = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                String username = "due-" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
+                (i % 2 == 0 ? cluster.a : cluster.b).admin().createUser(realm, username, "pw-" + UUID.randomUUID(),
+                        List.of(Admin.graceRecord(grace)), "/staff");
+                addresses.add(username + "@example.org");
+            }
+
+            assertTrue(mail.waitForIncomingEmail(60_000, 10), "the scheduled task mailed the 10 due users");
+            // Both endpoints and further timer runs on both nodes find every reminder recorded.
+            for (KeycloakCluster.Node node : List.of(cluster.a, cluster.b)) {
+                node.admin().request().post("/admin/realms/" + realm + "/group-totp/reminders")
+                        .then().statusCode(200).body("sent", equalTo(0));
+            }
+            String marker = "due-marker-" + UUID.randomUUID().toString().substring(0, 8);
+            cluster.b.admin().createUser(realm, marker, "pw-" + UUID.randomUUID(), List.of(Admin.graceRecord(grace)), "/staff");
+            addresses.add(marker + "@example.org");
+            assertTrue(mail.waitForIncomingEmail(60_000, 11), "a later run mailed the user added after");
+
+            List<String> recipients = new ArrayList<>();
+            for (MimeMessage message : mail.getReceivedMessages()) {
+                recipients.add(message.getRecipients(Message.RecipientType.TO)[0].toString());
+                assertTrue(GreenMailUtil.getBody(message).replace("=\r\n", "").contains(cluster.a.baseUrl() + "/realms/" + realm + "/account"),
+                        "the realm's frontend URL in the link");
+            }
+            assertEquals(addresses, new HashSet<>(recipients));
+            assertEquals(11, recipients.size(), "one mail each: " + recipients);
+        } finally {
+            mail.stop();
+        }
+    }
+
+    @Test
+    @Order(8)
     void stoppingNodeALosesNoCredential() throws Exception {
         User user = newStaffUser(cluster.a);
         AuthenticatorApp app = enrolOn(browser(), cluster.a, user);

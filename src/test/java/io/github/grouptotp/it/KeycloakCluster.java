@@ -15,12 +15,13 @@ import org.keycloak.representations.idm.RealmRepresentation;
 
 /**
  * Two Keycloak nodes in production mode ({@code kc.sh start}, HTTP on loopback, distinct ports) clustered with
- * Keycloak's own Infinispan over jdbc-ping, sharing one PostgreSQL (Debian's package, see scripts/postgres.sh),
- * with the provider JAR deployed. Started once per test JVM on first use, stopped when it exits.
+ * Keycloak's own Infinispan (the nodes list each other's loopback port, see writeCacheConfig), sharing one
+ * PostgreSQL (Debian's package, see scripts/postgres.sh), with the provider JAR deployed. Started once per test JVM on first use, stopped when it exits.
  */
 public final class KeycloakCluster {
 
     private static final String CACHE_CONFIG = "group-totp-cluster-ispn.xml";
+    static final int REMINDER_INTERVAL_SECONDS = 2;
     private static final Pattern TWO_MEMBER_VIEW = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
     private static KeycloakCluster instance;
 
@@ -56,31 +57,25 @@ public final class KeycloakCluster {
         }
 
         void start() throws IOException, InterruptedException {
-            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+            // The cluster transport on loopback, on this node's port (read by the JGroups stack of CACHE_CONFIG).
+            process = KeycloakServer.launch(home, List.of("start", "--optimized",
                     "--db-url=jdbc:postgresql://127.0.0.1:" + postgresPort + "/keycloak",
                     "--db-username=keycloak", "--db-password=keycloak",
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
                     "--hostname-strict=false",
                     "--cache-config-file=" + CACHE_CONFIG,
-                    "--log-level=INFO,io.github.grouptotp:DEBUG")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().put("JAVA_HOME", KeycloakServer.javaHome().toString());
-            // The cluster transport on loopback, on this node's port (read by the JGroups stack of CACHE_CONFIG).
-            builder.environment().put("JAVA_OPTS_APPEND", "-Djgroups.bind.address=127.0.0.1 -Djgroups.bind.port=" + clusterPort);
-            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN_USER);
-            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
-            process = builder.start();
+                    // Both nodes run the reminder task every 2 s, so that runs on the two nodes overlap.
+                    "--spi-admin-realm-restapi-extension-group-totp-reminder-interval-seconds=" + REMINDER_INTERVAL_SECONDS,
+                    "--log-level=INFO,io.github.grouptotp:DEBUG"), log,
+                    Map.of("JAVA_OPTS_APPEND", "-Djgroups.bind.address=127.0.0.1 -Djgroups.bind.port=" + clusterPort));
             KeycloakServer.awaitReady(process, baseUrl(), log);
             admin = new Admin(baseUrl(), KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
         }
 
         /** Stops the node the way an orchestrator does (SIGTERM) and waits until it is gone. */
-        public void stop() throws InterruptedException {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            process.waitFor();
+        public void stop() {
+            KeycloakServer.stop(process);
         }
 
         void kill() {
@@ -138,13 +133,8 @@ public final class KeycloakCluster {
 
         // One production build for PostgreSQL, then a copy per node (each node keeps its own data/ directory).
         run(List.of("cp", "-a", dist.toString(), cluster.a.home.toString()));
-        try (var old = Files.list(cluster.a.home.resolve("providers"))) {
-            for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-group-totp")).toList()) {
-                Files.delete(p);
-            }
-        }
         run(List.of("rm", "-rf", cluster.a.home.resolve("data").toString()));
-        Files.copy(jar, cluster.a.home.resolve("providers").resolve(jar.getFileName()));
+        KeycloakServer.deployProvider(cluster.a.home, jar);
         cluster.writeCacheConfig(cluster.a.home.resolve("conf"));
         run(List.of(cluster.a.home.resolve("bin/kc.sh").toString(), "build", "--db=postgres", "--health-enabled=true", "--features=recovery-codes"),
                 Map.of("JAVA_HOME", KeycloakServer.javaHome().toString()));

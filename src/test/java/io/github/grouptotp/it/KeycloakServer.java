@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -26,12 +27,14 @@ public final class KeycloakServer {
     private static KeycloakServer instance;
 
     private final String baseUrl;
+    private final String managementUrl;
     private final Path log;
     private final Admin admin;
     private final Process process;
 
-    private KeycloakServer(String baseUrl, Path log, Process process) {
+    private KeycloakServer(String baseUrl, String managementUrl, Path log, Process process) {
         this.baseUrl = baseUrl;
+        this.managementUrl = managementUrl;
         this.log = log;
         this.process = process;
         this.admin = new Admin(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
@@ -52,12 +55,22 @@ public final class KeycloakServer {
         return baseUrl;
     }
 
+    /** The management interface: /metrics, /health. */
+    public String managementUrl() {
+        return managementUrl;
+    }
+
     public Admin admin() {
         return admin;
     }
 
     /** The Keycloak JVM's process id (kc.sh may run it as a child), for reading its CPU time. */
     public long pid() {
+        return jvmPid(process);
+    }
+
+    /** The JVM that kc.sh started (or kc.sh itself if it runs none). */
+    static long jvmPid(Process process) {
         return process.descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .findFirst()
@@ -72,9 +85,30 @@ public final class KeycloakServer {
 
     private static KeycloakServer start() throws IOException {
         Path home = Path.of(required("keycloak.dist.dir"));
-        Path jar = Path.of(required("provider.jar"));
         Path log = Path.of(required("keycloak.log"));
+        deployProvider(home, Path.of(required("provider.jar")));
 
+        int httpPort = freePort();
+        int managementPort = freePort();
+        Process process = launch(home, List.of("start-dev",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--metrics-enabled=true",
+                "--db=dev-mem",
+                // A preview feature before Keycloak 26.3 (default since): the step's recovery codes need it.
+                "--features=recovery-codes",
+                "--log-level=INFO,io.github.grouptotp:DEBUG"), log, Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process)));
+
+        String baseUrl = "http://localhost:" + httpPort;
+        awaitReady(process, baseUrl, log);
+        KeycloakServer server = new KeycloakServer(baseUrl, "http://localhost:" + managementPort, log, process);
+        server.admin.importRealm(Admin.demoRealm());
+        return server;
+    }
+
+    /** Puts the provider JAR into a distribution's providers/, replacing any other build of it. */
+    static void deployProvider(Path home, Path jar) throws IOException {
         Path providers = home.resolve("providers");
         try (Stream<Path> old = Files.list(providers)) {
             for (Path p : old.filter(p -> p.getFileName().toString().startsWith("keycloak-group-totp")).toList()) {
@@ -82,34 +116,35 @@ public final class KeycloakServer {
             }
         }
         Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
 
-        int httpPort = freePort();
-        int managementPort = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                home.resolve("bin/kc.sh").toString(), "start-dev",
-                "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
-                "--db=dev-mem",
-                // A preview feature before Keycloak 26.3 (default since): the step's recovery codes need it.
-                "--features=recovery-codes",
-                "--log-level=INFO,io.github.grouptotp:DEBUG"));
+    /**
+     * Runs {@code bin/kc.sh} of the distribution at {@code home} with these arguments, on a JDK this Keycloak runs on,
+     * with the bootstrap admin {@value #ADMIN_USER}; its output goes to {@code log}.
+     */
+    static Process launch(Path home, List<String> arguments, Path log, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/kc.sh").toString());
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", javaHome().toString());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        Process process = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-        }));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
 
-        String baseUrl = "http://localhost:" + httpPort;
-        awaitReady(process, baseUrl, log);
-        KeycloakServer server = new KeycloakServer(baseUrl, log, process);
-        server.admin.importRealm(Admin.demoRealm());
-        return server;
+    /** Stops Keycloak as an orchestrator does (SIGTERM to kc.sh and the JVM it started) and waits until it is gone. */
+    static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until Keycloak answers for the master realm, failing early if its process ends. */

@@ -72,7 +72,7 @@ public final class LoginBenchmark {
         Realm small = seed("bench-small", 10, POOL + 40, false);
         Realm large = seed("bench-large", 1000, LARGE_USERS, true);
         StringBuilder out = new StringBuilder();
-        out.append("# Login benchmark results\n\n").append(machine()).append('\n');
+        out.append("## Logins (scripts/benchmark-logins.sh)\n\n").append(machine()).append('\n');
         out.append(String.format(Locale.ROOT, "Settings: %d rounds x %d logins per mode, concurrency %d, one Keycloak %s in dev mode.%n%n",
                 ROUNDS, LOGINS_PER_MODE, CONCURRENCY, "26.7.3"));
         Map<String, Double> smallCpu = null;
@@ -92,10 +92,7 @@ public final class LoginBenchmark {
         }
         out.append(burst(large));
         System.out.println(out);
-        Path file = Path.of(System.getProperty("bench.results", "docs/benchmark-results.md"));
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, out.toString());
-        System.out.println("Written to " + file);
+        BenchmarkResults.write("logins", out.toString());
     }
 
     // ---------------------------------------------------------------- seeding
@@ -302,7 +299,7 @@ public final class LoginBenchmark {
 
     String table(Realm realm, Map<String, List<ModeResult>> results) {
         StringBuilder t = new StringBuilder();
-        t.append("## ").append(realm.name()).append("\n\n");
+        t.append("### ").append(realm.name()).append("\n\n");
         t.append("| mode | logins/s | ratio to (a) | server CPU ms/login | ratio to (a) | step p50 ms | p95 ms | p99 ms | errors |\n");
         t.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String mode : MODES) {

@@ -72,4 +72,39 @@ class GroupTotpConfigTest {
         assertEquals(8, GroupTotpConfig.DEFAULTS.rememberHours());
         assertEquals(8, GroupTotpConfig.from(Map.of(GroupTotpConfig.REMEMBER_HOURS, "")).rememberHours());
     }
+
+    @ParameterizedTest(name = "reminderDays \"{0}\" -> [{1}]")
+    @CsvSource(delimiter = '|', value = {
+            "7,1|7,1",
+            "1,7|7,1",
+            " 14 , 7 ,1 |14,7,1",
+            "3|3",
+            "7,7,1|7,1",
+            "365|365",
+            "''|''"})
+    void reminderDaysAreWholeDaysLargestFirst(String stored, String expected) {
+        GroupTotpConfig config = GroupTotpConfig.from(Map.of(GroupTotpConfig.REMINDER_DAYS, stored));
+
+        assertEquals(days(expected), config.reminderDays());
+        assertEquals(List.of(), config.problems());
+    }
+
+    @Test
+    void reminderDaysDefaultToAWeekAndADayBefore() {
+        assertEquals(List.of(7, 1), GroupTotpConfig.DEFAULTS.reminderDays());
+    }
+
+    @ParameterizedTest(name = "reminderDays \"{0}\" -> none, logged")
+    @CsvSource(delimiter = '|', value = {"0", "-1", "366", "seven", "7;1", "7,,1", "7,", "1.5"})
+    void unusableReminderDaysMeanNoReminders(String stored) {
+        GroupTotpConfig config = GroupTotpConfig.from(Map.of(GroupTotpConfig.REMINDER_DAYS, stored));
+
+        assertEquals(List.of(), config.reminderDays());
+        assertEquals(1, config.problems().size());
+        assertEquals(true, config.problems().get(0).startsWith("reminderDays '" + stored + "'"), config.problems().get(0));
+    }
+
+    private static List<Integer> days(String csv) {
+        return csv.isEmpty() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
+    }
 }

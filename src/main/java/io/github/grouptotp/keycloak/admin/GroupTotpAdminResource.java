@@ -11,6 +11,9 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.ws.rs.BadRequestException;
@@ -23,6 +26,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -39,20 +44,20 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
-import io.github.grouptotp.keycloak.ResolvedGroups;
 import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.GraceStore;
+import io.github.grouptotp.keycloak.grace.ReminderRecord;
+import io.github.grouptotp.keycloak.remind.Reminders;
 import io.github.grouptotp.keycloak.reset.GroupTotpResetAction;
+import io.github.grouptotp.keycloak.rollout.Rollout;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
-import io.github.grouptotp.policy.GroupTotpPolicy;
-import io.github.grouptotp.policy.TotpMode;
 
 /**
- * {@code /admin/realms/{realm}/group-totp}: the rollout report (who the policy requires, enrolled or not, grace
- * and deadline) for admins with view-users; a recorded, reasoned reset and grace for admins with manage-users.
+ * {@code /admin/realms/{realm}/group-totp}: the rollout summary and report (who the policy requires, enrolled or not,
+ * grace and deadline) for admins with view-users; a recorded, reasoned reset and grace for admins with manage-users.
  */
 public class GroupTotpAdminResource {
 
@@ -88,41 +93,82 @@ public class GroupTotpAdminResource {
         public String until;
     }
 
+    /** Where the realm stands: counts of required (enrolled, in grace, overdue), optional and exempt users, per group. */
     @GET
-    @Path("report")
+    @Path("summary")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> reportJson(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+    public Map<String, Object> summary() {
         auth.requireView();
-        Page page = page(first, max);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("first", page.first());
-        body.put("max", page.max());
-        body.put("users", requiredUsers(page).map(GroupTotpAdminResource::asJson).toList());
-        return body;
+        Map<String, Object> summary = new Rollout(session, realm).summary();
+        RolloutGauges.update(realm.getName(), summary);
+        return summary;
     }
 
+    /**
+     * Every user the browser flow's step requires, in username order: JSON by default (a page of {@code max}, 100
+     * unless given), CSV when asked ({@code Accept: text/csv} or {@code format=csv}, the whole report unless
+     * {@code max} is given, streamed row by row).
+     */
     @GET
     @Path("report")
-    @Produces(CSV)
-    public Response reportCsv(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+    @Produces({MediaType.APPLICATION_JSON, CSV})
+    public Response report(@QueryParam("first") Integer first, @QueryParam("max") Integer max,
+                           @QueryParam("status") String status, @QueryParam("group") String group,
+                           @QueryParam("format") String format, @Context HttpHeaders headers) {
         auth.requireView();
-        Page page = page(first, max);
-        // Streamed row by row: a large page is never held in memory.
-        StreamingOutput csv = output -> {
-            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
+        boolean csv = csvWanted(format, headers);
+        int from = first == null ? 0 : first;
+        if (from < 0 || (max != null && (max < 1 || max > MAX_PAGE))) {
+            throw new BadRequestException("first must be 0 or more and max from 1 to " + MAX_PAGE);
+        }
+        Optional<Rollout.Status> statusFilter = Optional.ofNullable(status).map(value -> Rollout.Status.of(value)
+                .orElseThrow(() -> new BadRequestException("status must be one of enrolled, not_enrolled, grace, overdue")));
+        Rollout rollout = new Rollout(session, realm);
+        Optional<Set<String>> groupFilter = Optional.ofNullable(group).map(path -> rollout.subtree(path)
+                .orElseThrow(() -> new BadRequestException("No group " + path)));
+        Optional<Integer> size = Optional.ofNullable(max).or(() -> csv ? Optional.empty() : Optional.of(DEFAULT_PAGE));
+        if (!csv) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("first", from);
+            body.put("max", size.orElseThrow());
+            try (Stream<Rollout.Row> rows = rollout.report(statusFilter, groupFilter, from, size)) {
+                body.put("users", rows.map(GroupTotpAdminResource::asJson).toList());
+            }
+            return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        StreamingOutput output = out -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             writer.write(String.join(",", CSV_COLUMNS));
             writer.write("\r\n");
-            try (Stream<Row> rows = requiredUsers(page)) {
-                for (Row row : (Iterable<Row>) rows::iterator) {
+            try (Stream<Rollout.Row> rows = rollout.report(statusFilter, groupFilter, from, size)) {
+                for (Rollout.Row row : (Iterable<Rollout.Row>) rows::iterator) {
                     writer.write(asCsv(row));
                     writer.write("\r\n");
                 }
             }
             writer.flush();
         };
-        return Response.ok(csv, CSV + "; charset=utf-8")
+        return Response.ok(output, CSV + "; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"group-totp-" + realm.getName() + ".csv\"")
                 .build();
+    }
+
+    /** JSON unless asked for CSV by name: Keycloak's admin API answers JSON to clients that accept anything. */
+    private static boolean csvWanted(String format, HttpHeaders headers) {
+        if (format != null) {
+            if (format.equalsIgnoreCase("csv")) {
+                return true;
+            }
+            if (format.equalsIgnoreCase("json")) {
+                return false;
+            }
+            throw new BadRequestException("format must be csv or json");
+        }
+        return headers.getAcceptableMediaTypes().stream()
+                .filter(type -> !type.isWildcardType())
+                .findFirst()
+                .map(type -> type.isCompatible(MediaType.valueOf(CSV)))
+                .orElse(false);
     }
 
     /**
@@ -137,13 +183,14 @@ public class GroupTotpAdminResource {
         UserModel user = managedUser(id);
         String reason = reason(request == null ? null : request.reason);
         if (!GroupTotpResetAction.isEnabled(realm)) {
-            throw conflict("The required action '" + GroupTotpResetAction.PROVIDER_ID + "' (Reset authenticator app) is not "
+            throw conflict("required_action_disabled", "The required action '" + GroupTotpResetAction.PROVIDER_ID + "' (Reset authenticator app) is not "
                     + "enabled in this realm, so the user would never be asked to set up a new phone. Enable it in "
                     + "Authentication > Required actions first. Nothing was changed.");
         }
         boolean signOut = request.signOut == null || request.signOut;
         List<String> removed = List.copyOf(TotpCredentials.otpCredentialIds(user));
         removed.forEach(user.credentialManager()::removeStoredCredentialById);
+        ReminderRecord.clear(user);
         user.addRequiredAction(GroupTotpResetAction.PROVIDER_ID);
         int sessions = signOut ? signOut(user) : 0;
 
@@ -179,6 +226,7 @@ public class GroupTotpAdminResource {
         Instant now = LoginRecord.now();
         Instant deadline = grantedDeadline(request.until, now);
         GraceStore.grant(user, now, deadline);
+        ReminderRecord.clear(user);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("userId", user.getId());
@@ -192,6 +240,47 @@ public class GroupTotpAdminResource {
                 .representation(result)
                 .success();
         return result;
+    }
+
+    /**
+     * Sends the reminder e-mails that are due now, as the scheduled task does: {@code {"sent": n, "skipped": m}}, where
+     * skipped users were due one but have no e-mail address, are disabled, or the mail server refused. With
+     * {@code dryRun=true} nothing is sent or recorded, and {@code users} lists who would get one.
+     */
+    @POST
+    @Path("reminders")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> reminders(@QueryParam("dryRun") String dryRun) {
+        auth.requireManage();
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            throw new BadRequestException("dryRun must be true or false");
+        }
+        boolean dry = "true".equals(dryRun);
+        if (!dry && !Reminders.canMail(realm)) {
+            throw conflict("smtp_not_configured", "The realm has no e-mail settings (Realm settings > Email), so no "
+                    + "reminder can be sent. Nothing was sent or recorded.");
+        }
+        Reminders.Result result = Reminders.run(session, realm, session.getContext().getUri().getBaseUri(), dry);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sent", result.sent());
+        body.put("skipped", result.skipped());
+        if (dry) {
+            body.put("dryRun", true);
+            body.put("users", result.due().stream().map(recipient -> Map.of(
+                    "id", recipient.id(),
+                    "username", recipient.username(),
+                    "deadline", LocalDate.ofInstant(recipient.deadline(), ZoneOffset.UTC).toString(),
+                    "reminderDay", recipient.reminderDay())).toList());
+            return body;
+        }
+        adminEvent.resource(ResourceType.REALM)
+                .operation(OperationType.ACTION)
+                .resourcePath("group-totp", "reminders")
+                .detail("sent", String.valueOf(result.sent()))
+                .detail("skipped", String.valueOf(result.skipped()))
+                .representation(body)
+                .success();
+        return body;
     }
 
     private Instant grantedDeadline(String until, Instant now) {
@@ -249,46 +338,18 @@ public class GroupTotpAdminResource {
         return stripped;
     }
 
-    private static ClientErrorException conflict(String message) {
+    private static ClientErrorException conflict(String error, String message) {
         return new ClientErrorException(Response.status(Response.Status.CONFLICT)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", "required_action_disabled", "error_description", message))
+                .entity(Map.of("error", error, "error_description", message))
                 .build());
     }
 
-    private record Page(int first, int max) {
-    }
-
-    private static Page page(Integer first, Integer max) {
-        int from = first == null ? 0 : first;
-        int size = max == null ? DEFAULT_PAGE : max;
-        if (from < 0 || size < 1 || size > MAX_PAGE) {
-            throw new BadRequestException("first must be 0 or more and max from 1 to " + MAX_PAGE);
-        }
-        return new Page(from, size);
-    }
-
-    private record Row(UserModel user, EnrolmentStatus status) {
-    }
-
-    /** The users the browser flow's step requires, in a stable order, as a lazy stream over the user store. */
-    private Stream<Row> requiredUsers(Page page) {
-        GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
-        ResolvedGroups groups = new ResolvedGroups(session, realm);
-        GroupTotpPolicy policy = new GroupTotpPolicy(config);
-        Instant now = LoginRecord.now();
-        return session.users().searchForUserStream(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"), null, null)
-                .filter(user -> policy.decide(groups.membershipsOf(user)).mode() == TotpMode.REQUIRED)
-                .skip(page.first())
-                .limit(page.max())
-                .map(user -> new Row(user, EnrolmentStatus.of(config, TotpCredentials.isEnrolled(user), GraceStore.read(user), now)));
-    }
-
-    private static Map<String, Object> asJson(Row row) {
+    private static Map<String, Object> asJson(Rollout.Row row) {
         Map<String, Object> json = new LinkedHashMap<>();
         EnrolmentStatus status = row.status();
-        json.put("username", row.user().getUsername());
-        json.put("id", row.user().getId());
+        json.put("username", row.username());
+        json.put("id", row.id());
         json.put("enrolled", status.enrolled());
         json.put("graceStart", status.graceStart().map(Instant::toString).orElse(null));
         json.put("deadline", status.deadline().map(Instant::toString).orElse(null));
@@ -298,21 +359,20 @@ public class GroupTotpAdminResource {
         return json;
     }
 
-    private static String asCsv(Row row) {
+    private static String asCsv(Rollout.Row row) {
         EnrolmentStatus status = row.status();
-        return String.join(",",
-                csvField(row.user().getUsername()),
-                csvField(row.user().getId()),
-                String.valueOf(status.enrolled()),
+        return csv(List.of(row.username(), row.id(), String.valueOf(status.enrolled()),
                 status.graceStart().map(Instant::toString).orElse(""),
                 status.deadline().map(Instant::toString).orElse(""),
-                String.valueOf(status.daysLeft()),
-                String.valueOf(status.overdue()),
-                String.valueOf(status.graceGranted()));
+                String.valueOf(status.daysLeft()), String.valueOf(status.overdue()), String.valueOf(status.graceGranted())));
+    }
+
+    private static String csv(List<String> values) {
+        return values.stream().map(GroupTotpAdminResource::csvField).collect(Collectors.joining(","));
     }
 
     /** Quotes a field when needed, and defuses spreadsheet formulas (=, +, -, @) in user-controlled text. */
-    static String csvField(String value) {
+    private static String csvField(String value) {
         String safe = value == null ? "" : value;
         if (!safe.isEmpty() && "=+-@".indexOf(safe.charAt(0)) >= 0) {
             safe = "'" + safe;

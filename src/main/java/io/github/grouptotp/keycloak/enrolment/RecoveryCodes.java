@@ -29,6 +29,7 @@ import org.keycloak.util.JsonSerialization;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
 import io.github.grouptotp.keycloak.guard.CodeThrottle;
+import io.github.grouptotp.keycloak.guard.UserLock;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 
 /**

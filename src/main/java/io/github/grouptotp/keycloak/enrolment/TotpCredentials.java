@@ -25,6 +25,7 @@ import org.keycloak.utils.CredentialHelper;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.guard.CodeThrottle;
+import io.github.grouptotp.keycloak.guard.UserLock;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.policy.OtpCodeInput;
 

@@ -86,6 +86,16 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_RECOVERY_CODES))
             .add()
+            .property()
+            .name(GroupTotpConfig.REMINDER_DAYS)
+            .label("Reminder e-mails (days before the deadline)")
+            .helpText("Days before their deadline on which required users who have not set up an app yet get a "
+                    + "reminder by e-mail (the realm's e-mail settings), e.g. 7,1. Whole days from 1 to "
+                    + GroupTotpConfig.MAX_GRACE_DAYS + ", comma-separated; empty sends none. Any other value sends "
+                    + "none and is logged as an error.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(GroupTotpConfig.DEFAULT_REMINDER_DAYS)
+            .add()
             .build().stream()).toList();
 
     private GroupTotpConfigProperties() {

@@ -18,6 +18,7 @@ import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
+import io.github.grouptotp.keycloak.LoginMetrics;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.policy.GroupTotpConfig;
@@ -53,6 +54,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
 
         switch (decision.nextStep(enrolled)) {
             case PASS -> {
+                LoginMetrics.passed(context.getRealm(), decision.passOutcome());
                 context.getEvent().detail(LoginRecord.EVENT_DETAIL, decision.passOutcome().eventDetail());
                 context.success();
             }
@@ -85,6 +87,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
                 context.forceChallenge(invalidGrant(String.format(CODE_THROTTLED, check.refusedUntil().truncatedTo(ChronoUnit.SECONDS))));
             }
             case VALID -> {
+                LoginMetrics.passed(context.getRealm(), LoginOutcome.VERIFIED);
                 context.getEvent().detail(LoginRecord.EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
                 KeycloakApi.success(context, OTPCredentialModel.TYPE);
             }

@@ -61,8 +61,13 @@ public final class GraceStore {
     }
 
     static GraceRecord parse(CredentialModel credential) {
+        return parse(credential.getCredentialData());
+    }
+
+    /** A grace record from its stored data (the credential's data), as the report reads it in bulk. */
+    public static GraceRecord parse(String credentialData) {
         try {
-            Map<?, ?> data = JsonSerialization.readValue(credential.getCredentialData(), Map.class);
+            Map<?, ?> data = JsonSerialization.readValue(credentialData, Map.class);
             Object start = data.get(START);
             Object until = data.get(UNTIL);
             if (!(start instanceof String startText)) {

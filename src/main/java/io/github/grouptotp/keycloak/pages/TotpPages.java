@@ -84,11 +84,20 @@ public final class TotpPages {
 
     public static Response grace(LoginFormsProvider form, Locale locale, LocalDate deadline, long daysLeft) {
         return form.setAttribute("graceDeadline", deadline.toString())
-                .setAttribute("graceDeadlineText", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(deadline))
+                .setAttribute("graceDeadlineText", dateText(deadline, locale))
                 .setAttribute("graceDaysLeft", daysLeft)
-                // Formatted here (26 days, 1,234 days, 1.234 dagen): Keycloak releases format message numbers differently.
-                .setAttribute("graceDaysLeftText", NumberFormat.getIntegerInstance(locale).format(daysLeft))
+                .setAttribute("graceDaysLeftText", numberText(daysLeft, locale))
                 .createForm(GRACE_TEMPLATE);
+    }
+
+    /** A deadline as users read it on the grace page and in the reminder mail: "15 January 2027", "15 januari 2027". */
+    public static String dateText(LocalDate date, Locale locale) {
+        return DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(date);
+    }
+
+    /** A count as text (26, 1,234, 1.234): formatted here because Keycloak releases format message numbers differently. */
+    public static String numberText(long count, Locale locale) {
+        return NumberFormat.getIntegerInstance(locale).format(count);
     }
 
     public static Response recovery(LoginFormsProvider form, FormMessage message) {

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak.enrolment;
+package io.github.grouptotp.keycloak.guard;
 
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.cluster.ExecutionResult;
@@ -11,12 +11,13 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * Runs a change of one user's credentials under a cluster-wide lock per user, in its own transaction that reads the
  * user afresh from the database and commits before the lock is released: what one holder stored, the next holder
- * sees, on any node. Used where a credential must change exactly once (an enrolment, a recovery code spent).
+ * sees, on any node. Used where a credential must change exactly once (an enrolment, a recovery code spent, a
+ * reminder recorded).
  */
-final class UserLock {
+public final class UserLock {
 
     @FunctionalInterface
-    interface Task<T> {
+    public interface Task<T> {
         T run(KeycloakSession session, RealmModel realm, UserModel user);
     }
 
@@ -24,10 +25,14 @@ final class UserLock {
     }
 
     /** Runs {@code task}, or returns "not executed" at once if another request holds the user's lock for {@code purpose}. */
-    static <T> ExecutionResult<T> run(KeycloakSession session, RealmModel realm, UserModel user, String purpose,
-                                      int lockSeconds, Task<T> task) {
-        String realmId = realm.getId();
-        String userId = user.getId();
+    public static <T> ExecutionResult<T> run(KeycloakSession session, RealmModel realm, UserModel user, String purpose,
+                                             int lockSeconds, Task<T> task) {
+        return run(session, realm.getId(), user.getId(), purpose, lockSeconds, task);
+    }
+
+    /** {@link #run(KeycloakSession, RealmModel, UserModel, String, int, Task)} by ids; the task gets no user if it was deleted. */
+    public static <T> ExecutionResult<T> run(KeycloakSession session, String realmId, String userId, String purpose,
+                                             int lockSeconds, Task<T> task) {
         return session.getProvider(ClusterProvider.class).executeIfNotExecuted(
                 "group-totp-" + purpose + "::" + realmId + "::" + userId, lockSeconds,
                 () -> KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), txSession -> {

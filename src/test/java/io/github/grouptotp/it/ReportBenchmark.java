@@ -1,0 +1,362 @@
+package io.github.grouptotp.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.Response;
+
+import io.restassured.path.json.JsonPath;
+import org.keycloak.models.utils.HmacOTP;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.PartialImportRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * The rollout summary and report at scale (run: scripts/benchmark-report.sh; never part of the tests). For each
+ * database (Keycloak's embedded H2 in a file, and PostgreSQL) it seeds a realm of {@value #DEFAULT_USERS} users, half
+ * of them required (in /staff and its subgroups: enrolled, in grace, overdue and not seen yet), restarts Keycloak so
+ * that its caches and JIT are cold, and times what an admin calls: the summary, report pages of 100 at the start,
+ * middle and end and with filters, and the whole report as CSV. For the CSV it also reads the server's heap after a
+ * full GC (jcmd), idle and halfway through the stream: a report that loaded every row would show there.
+ */
+public final class ReportBenchmark {
+
+    static final int DEFAULT_USERS = 100_000;
+    static final int USERS = Integer.getInteger("bench.users", DEFAULT_USERS);
+    static final int REQUIRED = USERS / 2;
+    static final int BATCH = Integer.getInteger("bench.batch", 500);
+    static final String REALM = "bench-report";
+    static final String BASE = "/admin/realms/" + REALM + "/group-totp/";
+    static final List<String> DATABASES = List.of(System.getProperty("bench.databases", "dev-file,postgres").split(","));
+    /** The last line of {@code jcmd GC.class_histogram}: "Total <instances> <bytes>", live objects after a full GC. */
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("Total\\s+\\d+\\s+(\\d+)");
+
+    private final Path dist = Path.of(System.getProperty("keycloak.dist.dir"));
+    private final Path jar = Path.of(System.getProperty("provider.jar"));
+    private final Path work = Path.of("target/bench-report").toAbsolutePath();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Process keycloak;
+    private String baseUrl;
+    private Admin admin;
+
+    public static void main(String[] args) throws Exception {
+        new ReportBenchmark().run();
+        System.exit(0);
+    }
+
+    void run() throws Exception {
+        StringBuilder out = new StringBuilder();
+        out.append("## Rollout summary and report (scripts/benchmark-report.sh)\n\n").append(LoginBenchmark.machine()).append('\n');
+        out.append(String.format(Locale.ROOT, "Realm: %,d users, %,d required (in /staff and 50 subgroups: %,d enrolled, %,d in grace, "
+                        + "%,d overdue, %,d not seen yet), %,d optional (/extranet and no group), %,d exempt. Keycloak %s in "
+                        + "dev mode, restarted after seeding, so every first call below runs with cold caches and a cold JIT "
+                        + "(the database's own cache is warm from seeding). Targets: summary <= 3 s, a page of 100 <= 1 s, "
+                        + "the whole CSV <= 30 s with a flat heap.%n%n",
+                USERS, REQUIRED, REQUIRED * 4 / 10, REQUIRED * 3 / 10, REQUIRED / 10, REQUIRED * 2 / 10,
+                USERS - REQUIRED - USERS / 20, USERS / 20, KeycloakServer.version()));
+        for (String database : DATABASES) {
+            out.append(measure(database));
+        }
+        System.out.println(out);
+        BenchmarkResults.write("report", out.toString());
+    }
+
+    // ---------------------------------------------------------------- one database
+
+    String measure(String database) throws Exception {
+        Path dir = work.resolve(database);
+        exec(List.of("rm", "-rf", dir.toString()));
+        Files.createDirectories(dir);
+        Path home = dir.resolve("keycloak");
+        exec(List.of("cp", "-a", dist.toString(), home.toString()));
+        exec(List.of("rm", "-rf", home.resolve("data").toString()));
+        KeycloakServer.deployProvider(home, jar);
+
+        List<String> databaseOptions = List.of("--db=dev-file");
+        Path postgresDir = null;
+        if (database.equals("postgres")) {
+            int port = KeycloakServer.freePort();
+            postgresDir = Path.of("/tmp", "group-totp-bench-pg-" + port);
+            exec(List.of("bash", Path.of("scripts/postgres.sh").toAbsolutePath().toString(), "start", postgresDir.toString(), String.valueOf(port)));
+            databaseOptions = List.of("--db=postgres", "--db-url=jdbc:postgresql://127.0.0.1:" + port + "/keycloak",
+                    "--db-username=keycloak", "--db-password=keycloak");
+        }
+        try {
+            start(home, databaseOptions, dir.resolve("keycloak-1.log"));
+            long seedStart = System.nanoTime();
+            seed();
+            double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+            KeycloakServer.stop(keycloak);
+            start(home, databaseOptions, dir.resolve("keycloak-2.log"));
+            return report(database, seedSeconds);
+        } finally {
+            if (keycloak != null) {
+                KeycloakServer.stop(keycloak);
+            }
+            if (postgresDir != null) {
+                exec(List.of("bash", Path.of("scripts/postgres.sh").toAbsolutePath().toString(), "stop", postgresDir.toString()));
+            }
+        }
+    }
+
+    void start(Path home, List<String> databaseOptions, Path log) throws IOException {
+        int httpPort = KeycloakServer.freePort();
+        List<String> arguments = new ArrayList<>(List.of("start-dev", "--http-port=" + httpPort,
+                "--http-management-port=" + KeycloakServer.freePort(), "--log-level=INFO"));
+        arguments.addAll(databaseOptions);
+        keycloak = KeycloakServer.launch(home, arguments, log, Map.of());
+        baseUrl = "http://localhost:" + httpPort;
+        KeycloakServer.awaitReady(keycloak, baseUrl, log);
+        admin = new Admin(baseUrl, KeycloakServer.ADMIN_USER, KeycloakServer.ADMIN_PASSWORD);
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    /** The demo realm's flows and config, with /staff split into 10 units of 5 teams, and the users in batches. */
+    void seed() throws Exception {
+        RealmRepresentation realm = Admin.demoRealm();
+        realm.setRealm(REALM);
+        realm.setUsers(List.of());
+        realm.setEventsEnabled(false);
+        realm.setAdminEventsEnabled(false);
+        GroupRepresentation staff = realm.getGroups().stream().filter(g -> g.getName().equals("staff")).findFirst().orElseThrow();
+        List<GroupRepresentation> units = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            GroupRepresentation unit = group("unit-" + u);
+            List<GroupRepresentation> teams = new ArrayList<>();
+            for (int t = 0; t < 5; t++) {
+                teams.add(group("team-" + t));
+            }
+            unit.setSubGroups(teams);
+            units.add(unit);
+        }
+        staff.setSubGroups(units);
+        admin.keycloak().realms().create(realm);
+
+        // Two batches at a time: one per core of the machine this was made on; each is one transaction.
+        ExecutorService importers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> batches = new ArrayList<>();
+            for (int from = 0; from < USERS; from += BATCH) {
+                int first = from;
+                batches.add(importers.submit(() -> importUsers(first, Math.min(USERS, first + BATCH))));
+            }
+            for (Future<?> batch : batches) {
+                batch.get();
+            }
+        } finally {
+            importers.shutdownNow();
+        }
+    }
+
+    private void importUsers(int first, int end) {
+        List<UserRepresentation> users = new ArrayList<>();
+        for (int i = first; i < end; i++) {
+            users.add(user(i));
+        }
+        PartialImportRepresentation batch = new PartialImportRepresentation();
+        batch.setIfResourceExists(PartialImportRepresentation.Policy.FAIL.name());
+        batch.setUsers(users);
+        try (Response response = admin.realm(REALM).partialImport(batch)) {
+            if (response.getStatus() != 200) {
+                throw new IllegalStateException("partial import of users " + first + " to " + end + ": " + response.getStatus()
+                        + " " + response.readEntity(String.class));
+            }
+        }
+        if (end % 10_000 == 0) {
+            System.out.printf("Seeded users up to %,d of %,d%n", end, USERS);
+        }
+    }
+
+    private static GroupRepresentation group(String name) {
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        return group;
+    }
+
+    /**
+     * User {@code i}: the first half required (40 % enrolled, 30 % in grace, 10 % overdue, 20 % not seen yet), then
+     * 40 % of the rest in /extranet (a tenth of them enrolled), the last 5 % of all users exempt, the rest in no group.
+     */
+    static UserRepresentation user(int i) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(String.format(Locale.ROOT, "user-%06d", i));
+        user.setEnabled(true);
+        user.setEmail(user.getUsername() + "@example.org");
+        List<CredentialRepresentation> credentials = new ArrayList<>();
+        if (i < REQUIRED) {
+            user.setGroups(List.of(i % 3 == 0 ? "/staff" : "/staff/unit-" + (i % 10) + "/team-" + (i % 5)));
+            switch (i % 10) {
+                case 0, 1, 2, 3 -> credentials.add(Admin.otpCredential(HmacOTP.generateSecret(20)));
+                case 4, 5, 6 -> credentials.add(Admin.graceRecord("{\"start\":\"" + Instant.now().minus(Duration.ofDays(3)) + "\"}"));
+                case 7 -> credentials.add(Admin.graceRecord("{\"start\":\"" + Instant.now().minus(Duration.ofDays(30)) + "\"}"));
+                default -> {
+                    // not seen since the rollout: no grace record yet
+                }
+            }
+        } else if (i < REQUIRED + (USERS - REQUIRED) * 4 / 10) {
+            user.setGroups(List.of("/extranet"));
+            if (i % 10 == 0) {
+                credentials.add(Admin.otpCredential(HmacOTP.generateSecret(20)));
+            }
+        } else if (i >= USERS - USERS / 20) {
+            user.setGroups(List.of("/no-smartphone"));
+        }
+        user.setCredentials(credentials);
+        return user;
+    }
+
+    // ---------------------------------------------------------------- measuring
+
+    String report(String database, double seedSeconds) throws Exception {
+        StringBuilder t = new StringBuilder();
+        t.append("### ").append(database.equals("postgres") ? "PostgreSQL" : "Embedded H2 (`--db=dev-file`)").append("\n\n");
+        t.append(String.format(Locale.ROOT, "Seeding (realm import of the groups, then partial imports of %,d users): %.0f s.%n%n", BATCH, seedSeconds));
+        t.append("| call | first call, cold (s) | again (s) | answer | target |\n|---|---|---|---|---|\n");
+
+        Timed<JsonPath> summary = timed(() -> json("summary"));
+        Timed<JsonPath> summaryAgain = timed(() -> json("summary"));
+        JsonPath s = summary.value();
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("required", REQUIRED);
+        expected.put("enrolled", REQUIRED * 4 / 10);
+        expected.put("inGrace", REQUIRED * 5 / 10);
+        expected.put("overdue", REQUIRED / 10);
+        expected.put("exempt", USERS / 20);
+        expected.put("optional", USERS - REQUIRED - USERS / 20);
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((key, value) -> {
+            if (s.getInt(key) != value) {
+                wrong.add(key + " " + s.getInt(key) + " (seeded " + value + ")");
+            }
+        });
+        t.append(row("`summary`", summary, summaryAgain, (wrong.isEmpty() ? "counts as seeded" : "WRONG: " + wrong)
+                + String.format(Locale.ROOT, ": required %,d, enrolled %,d, inGrace %,d, overdue %,d", s.getInt("required"),
+                s.getInt("enrolled"), s.getInt("inGrace"), s.getInt("overdue")), "<= 3 s"));
+
+        int inUnit7 = 0;
+        for (int i = 0; i < REQUIRED; i++) {
+            inUnit7 += i % 3 != 0 && i % 10 == 7 ? 1 : 0;
+        }
+        // The first page, the middle and the last of each listing.
+        for (String query : List.of("max=100", "first=" + REQUIRED / 2 + "&max=100", "first=" + (REQUIRED - 100) + "&max=100",
+                "status=overdue&first=" + (REQUIRED / 10 - 100) + "&max=100",
+                "status=grace&first=" + (REQUIRED / 2 - 100) + "&max=100",
+                "status=not_enrolled&first=" + (REQUIRED * 6 / 10 - 100) + "&max=100",
+                "group=/staff/unit-7&first=" + (inUnit7 - 100) + "&max=100")) {
+            Timed<JsonPath> page = timed(() -> json("report?" + query));
+            Timed<JsonPath> again = timed(() -> json("report?" + query));
+            List<String> names = page.value().getList("users.username");
+            String answer = names.isEmpty() ? "no rows" : names.size() + " rows, " + names.get(0) + " to " + names.get(names.size() - 1);
+            t.append(row("`report?" + query + "`", page, again, answer, "<= 1 s"));
+        }
+
+        Timed<Long> csv = timed(() -> csvRows(null));
+        Timed<Long> csvAgain = timed(() -> csvRows(null));
+        t.append(row("`report` as CSV, whole", csv, csvAgain, String.format(Locale.ROOT, "%,d rows", csv.value()), "<= 30 s"));
+        long[] heap = new long[2];
+        heap[0] = heapAfterFullGc();
+        csvRows(rows -> {
+            if (rows == REQUIRED / 2) {
+                heap[1] = heapAfterFullGc();
+            }
+        });
+        t.append(String.format(Locale.ROOT, "%nLive server heap (jcmd GC.class_histogram, after its full GC): %d MB idle, %d MB halfway "
+                + "through the CSV (%,d of %,d rows written); the rows already written are not kept.%n%n", heap[0] / 1024, heap[1] / 1024,
+                REQUIRED / 2, REQUIRED));
+        return t.toString();
+    }
+
+    private static String row(String call, Timed<?> first, Timed<?> again, String answer, String target) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", call, first.seconds(), again.seconds(), answer, target);
+    }
+
+    JsonPath json(String path) {
+        return admin.request().accept("application/json").get(BASE + path).then().statusCode(200).extract().jsonPath();
+    }
+
+    interface RowListener {
+        void row(long rows) throws Exception;
+    }
+
+    /** Streams the whole report as CSV and counts its rows (without the header), telling {@code listener} of each. */
+    long csvRows(RowListener listener) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + BASE + "report"))
+                .header("Accept", "text/csv")
+                .header("Authorization", "Bearer " + admin.keycloak().tokenManager().getAccessTokenString())
+                .build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("CSV report: " + response.statusCode());
+        }
+        long rows = -1;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            while (reader.readLine() != null) {
+                rows++;
+                if (listener != null) {
+                    listener.row(rows);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The Keycloak JVM's live heap in KB: the histogram's full GC leaves only reachable objects, so rows a report held
+     * in memory would show here (the used heap of GC.heap_info also counts whatever was allocated since).
+     */
+    long heapAfterFullGc() throws Exception {
+        String pid = String.valueOf(KeycloakServer.jvmPid(keycloak));
+        String jcmd = KeycloakServer.javaHome().resolve("bin/jcmd").toString();
+        Matcher total = HISTOGRAM_TOTAL.matcher(exec(List.of(jcmd, pid, "GC.class_histogram")));
+        if (!total.find()) {
+            throw new IllegalStateException("no total from jcmd GC.class_histogram");
+        }
+        return Long.parseLong(total.group(1)) / 1024;
+    }
+
+    record Timed<T>(T value, double seconds) {
+    }
+
+    interface Call<T> {
+        T call() throws Exception;
+    }
+
+    static <T> Timed<T> timed(Call<T> call) throws Exception {
+        long start = System.nanoTime();
+        T value = call.call();
+        return new Timed<>(value, (System.nanoTime() - start) / 1e9);
+    }
+
+    static String exec(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command + " failed: " + output);
+        }
+        return output;
+    }
+}
