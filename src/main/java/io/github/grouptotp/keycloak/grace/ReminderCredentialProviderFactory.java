@@ -1,20 +1,11 @@
 package io.github.grouptotp.keycloak.grace;
 
-import org.keycloak.credential.CredentialProviderFactory;
-import org.keycloak.models.KeycloakSession;
-
-import io.github.grouptotp.keycloak.ExtensionCredentialProvider;
+import io.github.grouptotp.keycloak.ExtensionCredentialProviderFactory;
 
 /** Makes the reminder record ({@value ReminderRecord#CREDENTIAL_TYPE}) a credential type Keycloak knows. */
-public class ReminderCredentialProviderFactory implements CredentialProviderFactory<ExtensionCredentialProvider> {
+public class ReminderCredentialProviderFactory extends ExtensionCredentialProviderFactory {
 
-    @Override
-    public ExtensionCredentialProvider create(KeycloakSession session) {
-        return new ExtensionCredentialProvider(session, ReminderRecord.CREDENTIAL_TYPE);
-    }
-
-    @Override
-    public String getId() {
-        return ReminderRecord.CREDENTIAL_TYPE;
+    public ReminderCredentialProviderFactory() {
+        super(ReminderRecord.CREDENTIAL_TYPE);
     }
 }

@@ -1,20 +1,11 @@
 package io.github.grouptotp.keycloak.remember;
 
-import org.keycloak.credential.CredentialProviderFactory;
-import org.keycloak.models.KeycloakSession;
-
-import io.github.grouptotp.keycloak.ExtensionCredentialProvider;
+import io.github.grouptotp.keycloak.ExtensionCredentialProviderFactory;
 
 /** Makes the revocation record ({@value Revocations#CREDENTIAL_TYPE}) a credential type Keycloak knows. */
-public class RevocationCredentialProviderFactory implements CredentialProviderFactory<ExtensionCredentialProvider> {
+public class RevocationCredentialProviderFactory extends ExtensionCredentialProviderFactory {
 
-    @Override
-    public ExtensionCredentialProvider create(KeycloakSession session) {
-        return new ExtensionCredentialProvider(session, Revocations.CREDENTIAL_TYPE);
-    }
-
-    @Override
-    public String getId() {
-        return Revocations.CREDENTIAL_TYPE;
+    public RevocationCredentialProviderFactory() {
+        super(Revocations.CREDENTIAL_TYPE);
     }
 }
