@@ -35,10 +35,32 @@ cat <<TXT
   frank   demo-frank    /staff, /extranet          required (required wins over optional)
   erik    demo-erik     /extranet                  optional: asked only if enrolled
   dave    demo-dave     (none)                     optional: asked only if enrolled
+  hanna   demo-hanna    /staff                     lost her phone: the help desk reset it; she gives the
+                                                   one-time pass printed below, then sets up a new phone
 
 TXT
 
 export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin
 # Recovery codes are a preview feature before Keycloak 26.3 (and a default one since).
-exec "${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}" --features=recovery-codes \
-  --metrics-enabled=true --http-management-port="${management_port}"
+"${kc_home}bin/kc.sh" start-dev --import-realm --http-port="${port}" --features=recovery-codes \
+  --metrics-enabled=true --http-management-port="${management_port}" &
+keycloak=$!
+trap 'kill "$keycloak" 2>/dev/null; wait "$keycloak"' INT TERM
+
+# The help desk's reset of hanna (README, "Resetting a user's authenticator"), once Keycloak answers.
+kc="http://localhost:${port}"
+until curl -sf "${kc}/realms/group-totp-demo" > /dev/null; do
+  kill -0 "$keycloak" 2> /dev/null || exit 1
+  sleep 2
+done
+token=$(curl -s -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin \
+  "${kc}/realms/master/protocol/openid-connect/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+hanna=$(curl -s -H "Authorization: Bearer ${token}" "${kc}/admin/realms/group-totp-demo/users?username=hanna&exact=true" \
+  | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/p')
+pass=$(curl -s -X POST -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \
+  -d '{"reason":"Demo: phone lost, identity checked by the help desk"}' \
+  "${kc}/admin/realms/group-totp-demo/group-totp/users/${hanna}/reset" | sed -n 's/.*"oneTimePass":"\([^"]*\)".*/\1/p')
+echo
+echo "  hanna's authenticator was reset; her one-time pass (valid 24 hours): ${pass:-(not issued, see the log)}"
+echo
+wait "$keycloak"

@@ -10,7 +10,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * A credential type Keycloak knows, for what the extension keeps per user out of the user's reach (the grace
- * record, the reminders sent, the remembered-browser revocation): realm and user imports store it (a type without a provider is
+ * record, the reminders sent, the remembered-browser revocation, the hash of a reset's one-time pass): realm and user imports store it (a type without a provider is
  * silently dropped on import, so a restored backup would, e.g., hand out fresh grace), and Keycloak refuses to let
  * the user remove it ({@code removeable=false}: the account REST API and the {@code delete_credential} action
  * answer 400). No flow step uses these types, so the account console does not list them; admins see them under

@@ -20,6 +20,10 @@ public final class LoginRecord {
     public static final String EVENT_DETAIL = "group_totp";
     /** LOGIN event detail with the grace deadline (ISO-8601 instant) when enrolment was skipped. */
     public static final String DEADLINE_EVENT_DETAIL = "group_totp_deadline";
+    /** LOGIN event detail {@code checked}: the login after an admin's reset was let through with the one-time pass. */
+    public static final String RESET_PASS_EVENT_DETAIL = "group_totp_reset_pass";
+    /** LOGIN_ERROR error when the one-time pass of a reset has expired or was used. */
+    public static final String RESET_PASS_EXPIRED_EVENT_ERROR = "group_totp_reset_pass_expired";
     /** LOGIN_ERROR error when a code is refused because the user is at the per-user limit on wrong codes. */
     public static final String THROTTLED_EVENT_ERROR = "group_totp_throttled";
     /** Wrong codes allowed in one login, whatever the realm's brute-force settings (off by default). */
@@ -38,7 +42,9 @@ public final class LoginRecord {
         /** The new recovery codes, to be saved. */
         RECOVERY_CODES,
         /** A reset started by the user: the current code before anything is removed. */
-        CURRENT_CODE
+        CURRENT_CODE,
+        /** An admin's reset: the one-time pass from the help desk before a new authenticator is set up. */
+        RESET_PASS
     }
 
     private static final String STAGE_NOTE = "group-totp.stage";
@@ -46,6 +52,7 @@ public final class LoginRecord {
     private static final String CODE_VERIFIED_NOTE = "group-totp.code-verified";
     private static final String OUTCOME_NOTE = "group-totp.outcome";
     private static final String DEADLINE_NOTE = "group-totp.deadline";
+    private static final String PASS_CHECKED_NOTE = "group-totp.reset-pass-checked";
 
     private final AuthenticationSessionModel authSession;
 
@@ -104,6 +111,15 @@ public final class LoginRecord {
         return authSession.getAuthNote(CODE_VERIFIED_NOTE) != null;
     }
 
+    /** This login gave the right one-time pass of an admin's reset; the LOGIN event will say so. */
+    public void resetPassChecked() {
+        authSession.setAuthNote(PASS_CHECKED_NOTE, "checked");
+    }
+
+    public boolean resetPassCheckedInThisLogin() {
+        return authSession.getAuthNote(PASS_CHECKED_NOTE) != null;
+    }
+
     /**
      * Puts how the user passed on the LOGIN event of this request, and keeps it for a login that finishes in a
      * later request (after other required actions), where {@link #applyOutcome} puts it on that request's event.
@@ -125,6 +141,10 @@ public final class LoginRecord {
         String deadline = authSession.getAuthNote(DEADLINE_NOTE);
         if (deadline != null) {
             event.detail(DEADLINE_EVENT_DETAIL, deadline);
+        }
+        String passChecked = authSession.getAuthNote(PASS_CHECKED_NOTE);
+        if (passChecked != null && outcome != null) {
+            event.detail(RESET_PASS_EVENT_DETAIL, passChecked);
         }
     }
 }

@@ -20,11 +20,15 @@ import java.util.Optional;
  *
  * @param reminderDays days before the deadline on which a user in the grace period is reminded by e-mail, largest
  *                     first; empty for no reminders
+ * @param resetPassRequired an admin's reset through the REST endpoint hands out a one-time pass that the next login
+ *                     asks before a new authenticator is set up ({@code resetPass=required}); off: as without a pass
+ * @param resetPassHours hours for which such a pass is valid
  * @param problems     one sentence per unusable value, naming the key and the value; empty when all is well
  */
 public record GroupTotpConfig(List<String> requiredGroups, List<String> optionalGroups, List<String> exemptGroups,
                               int rememberHours, int graceDays, Optional<LocalDate> enforcementDate,
-                              boolean recoveryCodes, List<Integer> reminderDays, List<String> problems) {
+                              boolean recoveryCodes, List<Integer> reminderDays, boolean resetPassRequired,
+                              int resetPassHours, List<String> problems) {
 
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String OPTIONAL_GROUPS = "optionalGroups";
@@ -34,6 +38,8 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final String ENFORCEMENT_DATE = "enforcementDate";
     public static final String RECOVERY_CODES = "recoveryCodes";
     public static final String REMINDER_DAYS = "reminderDays";
+    public static final String RESET_PASS = "resetPass";
+    public static final String RESET_PASS_HOURS = "resetPassHours";
 
     public static final String DEFAULT_REQUIRED_GROUPS = "/staff";
     public static final String DEFAULT_OPTIONAL_GROUPS = "/extranet";
@@ -49,6 +55,10 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
 
     public static final boolean DEFAULT_RECOVERY_CODES = true;
     public static final String DEFAULT_REMINDER_DAYS = "7,1";
+    public static final String RESET_PASS_REQUIRED = "required";
+    public static final String RESET_PASS_OFF = "off";
+    public static final int DEFAULT_RESET_PASS_HOURS = 24;
+    public static final int MAX_RESET_PASS_HOURS = 168;
 
     /** How Keycloak joins the values of a multivalued config property. */
     static final String MULTIVALUE_SEPARATOR = "##";
@@ -86,7 +96,39 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
                 groupPaths(values.getOrDefault(OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
                 groupPaths(values.getOrDefault(EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
                 rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems),
-                reminderDays(values.get(REMINDER_DAYS), problems), problems);
+                reminderDays(values.get(REMINDER_DAYS), problems), resetPassRequired(values.get(RESET_PASS), problems),
+                resetPassHours(values.get(RESET_PASS_HOURS), problems), problems);
+    }
+
+    /** Anything but a clear "off" asks for the pass: a typo must not let a password alone enrol a new phone. */
+    private static boolean resetPassRequired(String stored, List<String> problems) {
+        if (stored == null || stored.isBlank() || stored.trim().equalsIgnoreCase(RESET_PASS_REQUIRED)) {
+            return true;
+        }
+        if (stored.trim().equalsIgnoreCase(RESET_PASS_OFF)) {
+            return false;
+        }
+        problems.add(String.format("%s '%s' is not %s or %s; using %s", RESET_PASS, stored, RESET_PASS_REQUIRED, RESET_PASS_OFF,
+                RESET_PASS_REQUIRED));
+        return true;
+    }
+
+    /** Hours from 1 to {@value #MAX_RESET_PASS_HOURS}; anything else is the default, so a reset never hands out a useless pass. */
+    private static int resetPassHours(String stored, List<String> problems) {
+        if (stored == null || stored.isBlank()) {
+            return DEFAULT_RESET_PASS_HOURS;
+        }
+        try {
+            int hours = Integer.parseInt(stored.trim());
+            if (hours >= 1 && hours <= MAX_RESET_PASS_HOURS) {
+                return hours;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        problems.add(String.format("%s '%s' is not a whole number from 1 to %d; using %d", RESET_PASS_HOURS, stored,
+                MAX_RESET_PASS_HOURS, DEFAULT_RESET_PASS_HOURS));
+        return DEFAULT_RESET_PASS_HOURS;
     }
 
     /**

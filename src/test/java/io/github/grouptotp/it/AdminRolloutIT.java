@@ -141,7 +141,8 @@ class AdminRolloutIT extends KeycloakIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no admin event for the reset"));
         assertEquals("Phone stolen, ticket #4711", event.getDetails().get("reason"));
         assertEquals(admin.adminUserId(), event.getAuthDetails().getUserId());
-        // The user sets up a new phone at the next login.
-        assertTrue(loginWithPassword(new Browser(), user).has("#group-totp-enrol-form"));
+        assertEquals("issued", event.getDetails().get("one_time_pass"));
+        // At the next login the user gives the one-time pass, then sets up a new phone.
+        assertTrue(loginWithPassword(new Browser(), user).has("#group-totp-reset-pass-form"));
     }
 }

@@ -153,6 +153,22 @@ class BrowserScreensIT extends KeycloakIT {
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
+    /** The one-time pass page after a help-desk reset: checked like every screen, saved as reset-pass-{locale}.png. */
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "nl"})
+    void resetPassPage(String locale) throws Exception {
+        TestUser user = newUserWithCredentials(REALM, List.of(Admin.otpCredential("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")), "/staff");
+        admin.request().contentType(io.restassured.http.ContentType.JSON).body(Map.of("reason", "Phone lost, identity checked"))
+                .post("/admin/realms/" + REALM + "/group-totp/users/" + user.id() + "/reset").then().statusCode(200);
+        WebDriver browser = desktop();
+
+        login(browser, user, locale);
+
+        await(browser, "#group-totp-reset-pass-form");
+        assertEquals("oneTimePass", browser.switchTo().activeElement().getAttribute("id"), "the pass input is focused on load");
+        checkAndSave(browser, "reset-pass-" + locale);
+    }
+
     /**
      * The reminder e-mail as a mail program shows it: sent by Keycloak to a local SMTP server, its HTML part opened in
      * the browser. Saved as reminder-mail-{locale}.png.

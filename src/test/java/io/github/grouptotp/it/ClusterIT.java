@@ -116,12 +116,15 @@ class ClusterIT {
         enrolOn(browser, cluster.a, user);
         browser.restart();
 
-        cluster.b.admin().request().contentType(ContentType.JSON).body(Map.of("reason", "cluster test"))
-                .post("/admin/realms/" + REALM + "/group-totp/users/" + user.id() + "/reset").then().statusCode(200);
+        String pass = cluster.b.admin().request().contentType(ContentType.JSON).body(Map.of("reason", "cluster test"))
+                .post("/admin/realms/" + REALM + "/group-totp/users/" + user.id() + "/reset").then().statusCode(200)
+                .extract().jsonPath().getString("oneTimePass");
 
         Page page = login(browser, cluster.a, user);
         assertFalse(page.loggedIn(), "the remembered browser no longer passes: " + page);
-        assertTrue(page.has("#group-totp-enrol-form"), page.toString());
+        assertTrue(page.has("#group-totp-reset-pass-form"), page.toString());
+        // The pass issued through node B is checked on node A.
+        assertTrue(browser.submit(page, "#group-totp-reset-pass-form", Map.of("oneTimePass", pass)).has("#group-totp-enrol-form"));
     }
 
     @Test

@@ -104,6 +104,26 @@ class GroupTotpConfigTest {
         assertEquals(true, config.problems().get(0).startsWith("reminderDays '" + stored + "'"), config.problems().get(0));
     }
 
+    @Test
+    void aResetPassIsRequiredForADayByDefault() {
+        assertEquals(true, GroupTotpConfig.DEFAULTS.resetPassRequired());
+        assertEquals(24, GroupTotpConfig.DEFAULTS.resetPassHours());
+    }
+
+    @ParameterizedTest(name = "resetPass \"{0}\", resetPassHours \"{1}\" -> {2}, {3} h, {4} problems")
+    @CsvSource(delimiter = '|', value = {"required|1|true|1|0", "off|168|false|168|0", "OFF|24|false|24|0",
+            "no|24|true|24|1", "required|0|true|24|1", "required|169|true|24|1", "required|two|true|24|1", "|  |true|24|0"})
+    void resetPassSettings(String pass, String hours, boolean required, int expectedHours, int problems) {
+        Map<String, String> stored = new HashMap<>();
+        stored.put(GroupTotpConfig.RESET_PASS, pass == null ? "" : pass);
+        stored.put(GroupTotpConfig.RESET_PASS_HOURS, hours == null ? "" : hours);
+        GroupTotpConfig config = GroupTotpConfig.from(stored);
+
+        assertEquals(required, config.resetPassRequired());
+        assertEquals(expectedHours, config.resetPassHours());
+        assertEquals(problems, config.problems().size(), config.problems().toString());
+    }
+
     private static List<Integer> days(String csv) {
         return csv.isEmpty() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
     }

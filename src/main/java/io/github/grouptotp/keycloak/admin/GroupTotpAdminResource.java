@@ -50,6 +50,7 @@ import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.remind.Reminders;
 import io.github.grouptotp.keycloak.reset.GroupTotpResetAction;
+import io.github.grouptotp.keycloak.reset.OneTimePass;
 import io.github.grouptotp.keycloak.rollout.Rollout;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GracePeriod;
@@ -173,7 +174,9 @@ public class GroupTotpAdminResource {
 
     /**
      * Removes the user's authenticator apps now, assigns {@code group-totp-reset} (a new phone at the next login),
-     * and by default ends every session and offline token of the user, as Entra's "revoke MFA sessions" does.
+     * and by default ends every session and offline token of the user, as Entra's "revoke MFA sessions" does. With
+     * {@code resetPass=required} (the default) it answers a one-time pass, valid {@code resetPassHours}, that the next
+     * login asks before a new phone can be set up; a new reset replaces it.
      */
     @POST
     @Path("users/{id}/reset")
@@ -193,6 +196,15 @@ public class GroupTotpAdminResource {
         ReminderRecord.clear(user);
         user.addRequiredAction(GroupTotpResetAction.PROVIDER_ID);
         int sessions = signOut ? signOut(user) : 0;
+        GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
+        Optional<Instant> passExpires = Optional.empty();
+        String pass = null;
+        if (config.resetPassRequired()) {
+            passExpires = Optional.of(OneTimePass.expiry(LoginRecord.now(), config.resetPassHours()));
+            pass = OneTimePass.issue(session, user, passExpires.get());
+        } else {
+            OneTimePass.remove(user);
+        }
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("userId", user.getId());
@@ -201,14 +213,20 @@ public class GroupTotpAdminResource {
         result.put("signedOut", signOut);
         result.put("endedSessions", sessions);
         result.put("reason", reason);
-        // The admin who did it is in the event's auth details; the reason in its details and representation.
+        result.put("oneTimePassExpires", passExpires.map(Instant::toString).orElse(null));
+        // The admin who did it is in the event's auth details; the reason in its details and representation; that a
+        // pass was issued and until when, never the pass itself.
         adminEvent.operation(OperationType.ACTION)
                 .resourcePath("users", user.getId(), "group-totp-reset")
                 .detail("reason", reason)
                 .detail("removed_credentials", String.valueOf(removed.size()))
                 .detail("signed_out", String.valueOf(signOut))
-                .representation(result)
+                .detail("one_time_pass", pass == null ? "none" : "issued")
+                .detail("one_time_pass_expires", passExpires.map(Instant::toString).orElse(""))
+                .representation(new LinkedHashMap<>(result))
                 .success();
+        // Shown once, here: only its hash is stored.
+        result.put("oneTimePass", pass);
         return result;
     }
 

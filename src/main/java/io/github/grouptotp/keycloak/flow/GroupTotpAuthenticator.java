@@ -34,6 +34,7 @@ import io.github.grouptotp.keycloak.guard.LogOnce;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.keycloak.remember.RememberedBrowserCookie;
 import io.github.grouptotp.keycloak.reset.GroupTotpResetAction;
+import io.github.grouptotp.keycloak.reset.ResetPassGate;
 import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.LoginOutcome;
@@ -64,7 +65,13 @@ public class GroupTotpAuthenticator implements Authenticator {
             return;
         }
         if (GroupTotpResetAction.isAssigned(user)) {
-            // An admin reset the authenticator: the phone may be gone, so no old code; a new one is set up now.
+            // An admin reset the authenticator: the phone may be gone, so no old code, but the one-time pass the
+            // help desk handed over; then a new one is set up now.
+            Optional<Response> pass = ResetPassGate.challenge(request, FlowPolicy.config(context));
+            if (pass.isPresent()) {
+                context.challenge(pass.get());
+                return;
+            }
             TotpCredentials.removeAll(user, context.getEvent());
             context.challenge(TotpEnrolment.begin(request, LoginOutcome.RESET));
             return;
@@ -133,6 +140,8 @@ public class GroupTotpAuthenticator implements Authenticator {
             confirmRecoveryCodesSaved(context, request);
         } else if (stage == Stage.GRACE) {
             graceChoice(context, request);
+        } else if (stage == Stage.RESET_PASS) {
+            context.challenge(ResetPassGate.answer(request));
         } else {
             // A POST for a page this login never showed: refuse it and offer a fresh start.
             LOG.debugf("user %s: form posted without a page shown by this step", context.getUser().getId());

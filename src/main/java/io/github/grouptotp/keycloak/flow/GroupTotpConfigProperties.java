@@ -96,6 +96,25 @@ final class GroupTotpConfigProperties {
             .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(GroupTotpConfig.DEFAULT_REMINDER_DAYS)
             .add()
+            .property()
+            .name(GroupTotpConfig.RESET_PASS)
+            .label("One-time pass after a reset")
+            .helpText("required: a reset through the extension's admin API answers a one-time pass for the help desk "
+                    + "to read to the user after checking who is asking; the next login asks it before a new phone can "
+                    + "be set up, so the password alone never does. off: no pass, as before. Any other value means "
+                    + "required and is logged as an error.")
+            .type(ProviderConfigProperty.LIST_TYPE)
+            .options(GroupTotpConfig.RESET_PASS_REQUIRED, GroupTotpConfig.RESET_PASS_OFF)
+            .defaultValue(GroupTotpConfig.RESET_PASS_REQUIRED)
+            .add()
+            .property()
+            .name(GroupTotpConfig.RESET_PASS_HOURS)
+            .label("One-time pass valid (hours)")
+            .helpText("Hours for which the one-time pass of a reset is valid, 1 to " + GroupTotpConfig.MAX_RESET_PASS_HOURS
+                    + "; any other value means " + GroupTotpConfig.DEFAULT_RESET_PASS_HOURS + " and is logged as an error.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(String.valueOf(GroupTotpConfig.DEFAULT_RESET_PASS_HOURS))
+            .add()
             .build().stream()).toList();
 
     private GroupTotpConfigProperties() {

@@ -32,6 +32,7 @@ public final class TotpPages {
     public static final String RECOVERY_TEMPLATE = "group-totp-recovery.ftl";
     public static final String RECOVERY_CODES_TEMPLATE = "group-totp-recovery-codes.ftl";
     public static final String ERROR_TEMPLATE = "group-totp-error.ftl";
+    public static final String RESET_PASS_TEMPLATE = "group-totp-reset-pass.ftl";
 
     public static final String FIELD_OTP = "otp";
     public static final String FIELD_ENROL = "enrol";
@@ -42,6 +43,8 @@ public final class TotpPages {
     public static final String FIELD_USE_CODE = "code";
     /** Keycloak's own name for the recovery code field. */
     public static final String FIELD_RECOVERY_CODE = "recoveryCodeInput";
+    /** On the one-time pass page after an admin's reset. */
+    public static final String FIELD_ONE_TIME_PASS = "oneTimePass";
     /** On the new recovery codes page: "I have saved these codes". */
     public static final String FIELD_CODES_SAVED = "saved";
 
@@ -64,6 +67,9 @@ public final class TotpPages {
     public static final String MSG_RECOVERY_INVALID = "groupTotp.recoveryInvalid";
     public static final String MSG_RECOVERY_BUSY = "groupTotp.recoveryBusy";
     public static final String MSG_CODES_NOT_SAVED = "groupTotp.recoveryCodesNotSaved";
+    public static final String MSG_RESET_PASS_MISSING = "groupTotp.resetPassMissing";
+    public static final String MSG_RESET_PASS_INVALID = "groupTotp.resetPassInvalid";
+    public static final String MSG_RESET_PASS_EXPIRED = "groupTotp.resetPassExpired";
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
@@ -98,6 +104,10 @@ public final class TotpPages {
     /** A count as text (26, 1,234, 1.234): formatted here because Keycloak releases format message numbers differently. */
     public static String numberText(long count, Locale locale) {
         return NumberFormat.getIntegerInstance(locale).format(count);
+    }
+
+    public static Response resetPass(LoginFormsProvider form, FormMessage message) {
+        return withMessage(form, message).createForm(RESET_PASS_TEMPLATE);
     }
 
     public static Response recovery(LoginFormsProvider form, FormMessage message) {

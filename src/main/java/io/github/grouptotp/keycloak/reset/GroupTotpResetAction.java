@@ -65,9 +65,10 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
 
     /**
      * The reset an admin assigned is done (a new authenticator was stored): it is taken off the user, with the
-     * event Keycloak gives a completed required action.
+     * event Keycloak gives a completed required action, and its one-time pass is spent.
      */
     public static void completed(UserModel user, EventBuilder loginEvent) {
+        OneTimePass.remove(user);
         if (isAssigned(user)) {
             user.removeRequiredAction(PROVIDER_ID);
             loginEvent.clone().event(EventType.CUSTOM_REQUIRED_ACTION).user(user)
@@ -94,6 +95,13 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
             request.record().stage(Stage.CURRENT_CODE);
             context.challenge(currentCodePage(context, null));
         } else {
+            Optional<Response> pass = isAssigned(context.getUser())
+                    ? ResetPassGate.challenge(request, StepConfigs.ofBrowserFlow(context.getRealm()))
+                    : Optional.empty();
+            if (pass.isPresent()) {
+                context.challenge(pass.get());
+                return;
+            }
             TotpCredentials.removeAll(context.getUser(), context.getEvent());
             context.challenge(TotpEnrolment.begin(request, LoginOutcome.RESET));
         }
@@ -108,6 +116,8 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
             context.challenge(TotpPages.error(context.form(), TotpPages.MSG_TOO_MANY_WRONG_CODES));
         } else if (stage == Stage.CURRENT_CODE || stage == Stage.CODE) {
             checkCode(context, request, stage);
+        } else if (stage == Stage.RESET_PASS) {
+            context.challenge(ResetPassGate.answer(request));
         } else if (stage == Stage.ENROL && TotpEnrolment.inProgress(request)) {
             confirmNewAuthenticator(context, request);
         } else if (stage == Stage.RECOVERY_CODES) {
@@ -179,6 +189,7 @@ public class GroupTotpResetAction implements RequiredActionProvider, RequiredAct
                 context.challenge(codePage(context, Stage.CODE, check.fieldError(TotpPages.MSG_CODE_INVALID)));
             }
             case VALID -> {
+                OneTimePass.remove(context.getUser());
                 Optional<Response> recoveryCodes = TotpEnrolment.afterEnrolment(request,
                         StepConfigs.ofBrowserFlow(context.getRealm()), check.credentialId());
                 if (recoveryCodes.isPresent()) {
