@@ -196,15 +196,16 @@ class AttackReviewIT extends KeycloakIT {
     void aStaleResetPageAsksForTheAuthenticatorTheOwnerSetUpMeanwhile() {
         TestUser user = newUserIn(ATTACK_REALM, "/staff");
         enrol(user);
-        admin.request().contentType(ContentType.JSON).body(Map.of("reason", "phone lost"))
-                .post(USERS + "reset", ATTACK_REALM, user.id()).then().statusCode(200);
+        // The worst case: the thief has the password and the reset's one-time pass too.
+        String pass = admin.request().contentType(ContentType.JSON).body(Map.of("reason", "phone lost"))
+                .post(USERS + "reset", ATTACK_REALM, user.id()).then().statusCode(200).extract().jsonPath().getString("oneTimePass");
         Browser thief = new Browser();
-        Page thiefsQrPage = loginWithPassword(thief, user);
+        Page thiefsQrPage = thief.submit(loginWithPassword(thief, user), "#group-totp-reset-pass-form", Map.of("oneTimePass", pass));
         assertTrue(thiefsQrPage.has("#group-totp-enrol-form"), thiefsQrPage.toString());
         AuthenticatorApp thiefsApp = AuthenticatorApp.fromKey(thiefsQrPage.text("#kc-totp-secret-key"));
 
         Browser owner = new Browser();
-        Page ownersQrPage = loginWithPassword(owner, user);
+        Page ownersQrPage = owner.submit(loginWithPassword(owner, user), "#group-totp-reset-pass-form", Map.of("oneTimePass", pass));
         AuthenticatorApp ownersApp = AuthenticatorApp.fromKey(ownersQrPage.text("#kc-totp-secret-key"));
         assertTrue(submitEnrolment(owner, ownersQrPage, ownersApp).result().loggedIn());
 

@@ -2,8 +2,6 @@ package io.github.grouptotp.it;
 
 import static io.restassured.RestAssured.given;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,7 +68,7 @@ public final class ThrottleBenchmark {
                 .map(t -> String.format(Locale.ROOT, "%.2f", Duration.between(start, t).toMillis() / 60_000.0))
                 .collect(java.util.stream.Collectors.joining(" "));
         String out = String.format(Locale.ROOT, """
-                # Code-guessing benchmark
+                ## Code guessing (scripts/benchmark-throttle.sh)
 
                 %s
                 One script, one user with a known password, brute-force detection off, guessing through the direct
@@ -88,10 +86,7 @@ public final class ThrottleBenchmark {
                 limit + 1, shortest == null ? "never, in this run" : String.format(Locale.ROOT, "%.1f s", shortest.toMillis() / 1000.0), limit,
                 1_000_000 / 3.0 / 40, 1_000_000 / 3.0 / 40 / 24 / 365, (checked + refused) / (minutes * 60));
         System.out.println(out);
-        Path file = Path.of(System.getProperty("bench.results", "docs/benchmark-throttle.md"));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, out);
-        System.out.println("Written to " + file);
+        BenchmarkResults.write("throttle", out);
         System.exit(0);
     }
 
