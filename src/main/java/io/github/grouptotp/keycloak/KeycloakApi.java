@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.ServiceUnavailableException;
@@ -33,6 +34,8 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
  *   <li>{@code AuthenticationFlowContext.success(String credentialType)} (26.3+): records which credential the
  *       login used; before, {@code success()}.</li>
  *   <li>{@code BruteForceProtector.failedLogin(..., Set<String> categories)} (26.7+); before, without categories.</li>
+ *   <li>The direct grant answers a wrong password with 401 before 26.6 and 400 from 26.6 on; the direct-grant step
+ *       answers every refusal the same way, so it must know which.</li>
  *   <li>The admin permission evaluator moved from {@code ...admin.permissions} to {@code ...admin.fgap} (26.3+), which
  *       changed the signature of {@code AdminRealmResourceProvider.getResource}.</li>
  * </ul>
@@ -55,6 +58,9 @@ public final class KeycloakApi {
             UserPermissionsApi.in("org.keycloak.services.resources.admin.fgap")
                     .or(() -> UserPermissionsApi.in("org.keycloak.services.resources.admin.permissions"));
 
+    private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)\\..*");
+    private static final int INVALID_GRANT_STATUS = invalidGrantStatus(Version.VERSION);
+
     private KeycloakApi() {
     }
 
@@ -69,6 +75,21 @@ public final class KeycloakApi {
             LOG.errorf("keycloak-group-totp: this Keycloak (%s) has neither admin permission API it knows; "
                     + "its admin resource /admin/realms/{realm}/group-totp answers 503", version);
         }
+    }
+
+    /** The HTTP status of Keycloak's own "invalid_grant: Invalid user credentials" for a wrong password here. */
+    public static int invalidGrantStatus() {
+        return INVALID_GRANT_STATUS;
+    }
+
+    /** 400 from 26.6 on (and in any later release), 401 before. */
+    static int invalidGrantStatus(String version) {
+        Matcher release = RELEASE.matcher(version == null ? "" : version);
+        if (!release.matches()) {
+            return 400;
+        }
+        int major = Integer.parseInt(release.group(1));
+        return major < 26 || (major == 26 && Integer.parseInt(release.group(2)) < 6) ? 401 : 400;
     }
 
     /** The step succeeded with this credential (so Keycloak knows, where it can, which credential the login used). */

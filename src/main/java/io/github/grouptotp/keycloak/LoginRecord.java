@@ -8,7 +8,9 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.github.grouptotp.policy.GuessRules;
 import io.github.grouptotp.policy.LoginOutcome;
+import io.github.grouptotp.policy.SecretKind;
 
 /**
  * What one login keeps between its requests (server-side, in the authentication session) and what it records on
@@ -26,8 +28,6 @@ public final class LoginRecord {
     public static final String RESET_PASS_EXPIRED_EVENT_ERROR = "group_totp_reset_pass_expired";
     /** LOGIN_ERROR error when a code is refused because the user is at the per-user limit on wrong codes. */
     public static final String THROTTLED_EVENT_ERROR = "group_totp_throttled";
-    /** Wrong codes allowed in one login, whatever the realm's brute-force settings (off by default). */
-    public static final int MAX_WRONG_CODES_PER_LOGIN = 5;
 
     /** The page this login showed last: a POST is only accepted for the page it answers. */
     public enum Stage {
@@ -49,10 +49,10 @@ public final class LoginRecord {
 
     private static final String STAGE_NOTE = "group-totp.stage";
     private static final String WRONG_CODES_NOTE = "group-totp.wrong-codes";
-    private static final String CODE_VERIFIED_NOTE = "group-totp.code-verified";
+    private static final String PROOF_NOTE = "group-totp.proof";
+    private static final String RESET_ID_NOTE = "group-totp.reset-id";
     private static final String OUTCOME_NOTE = "group-totp.outcome";
     private static final String DEADLINE_NOTE = "group-totp.deadline";
-    private static final String PASS_CHECKED_NOTE = "group-totp.reset-pass-checked";
 
     private final AuthenticationSessionModel authSession;
 
@@ -86,38 +86,47 @@ public final class LoginRecord {
         authSession.removeAuthNote(STAGE_NOTE);
     }
 
-    public boolean wrongCodeLimitReached() {
-        return wrongCodes() >= MAX_WRONG_CODES_PER_LOGIN;
+    /** Whether this login had so many wrong secrets that only a new login may try again ({@link GuessRules}). */
+    public boolean spent() {
+        return GuessRules.loginSpent(wrongCodes());
     }
 
-    /** Counts one more wrong code in this login; true when that reached the limit. */
+    /** Counts one more wrong secret in this login; true when that spent it. */
     public boolean addWrongCode() {
         int wrong = wrongCodes() + 1;
         authSession.setAuthNote(WRONG_CODES_NOTE, String.valueOf(wrong));
-        return wrong >= MAX_WRONG_CODES_PER_LOGIN;
+        return GuessRules.loginSpent(wrong);
     }
 
-    private int wrongCodes() {
+    public int wrongCodes() {
         String count = authSession.getAuthNote(WRONG_CODES_NOTE);
         return count == null ? 0 : Integer.parseInt(count);
     }
 
-    /** This login verified a code of the user's authenticator, so a reset started right after need not ask again. */
-    public void codeVerified() {
-        authSession.setAuthNote(CODE_VERIFIED_NOTE, "true");
+    /**
+     * This login gave a fresh proof of who is logging in, beyond the password: a code of the user's authenticator
+     * app, an unused recovery code, or the one-time pass of an admin's reset. Only
+     * {@link io.github.grouptotp.keycloak.guard.Attempts} records it, after the secret was checked; a remembered
+     * browser never does.
+     */
+    public void proofGiven(SecretKind proof) {
+        authSession.setAuthNote(PROOF_NOTE, proof.name());
     }
 
-    public boolean codeVerifiedInThisLogin() {
-        return authSession.getAuthNote(CODE_VERIFIED_NOTE) != null;
+    /** This login goes on under an admin's reset ({@code PendingReset#id}): a newer reset voids it. */
+    public void bindReset(String resetId) {
+        authSession.setAuthNote(RESET_ID_NOTE, resetId);
     }
 
-    /** This login gave the right one-time pass of an admin's reset; the LOGIN event will say so. */
-    public void resetPassChecked() {
-        authSession.setAuthNote(PASS_CHECKED_NOTE, "checked");
+    /** The fresh proof this login gave, if any. */
+    public Optional<SecretKind> proof() {
+        String note = authSession.getAuthNote(PROOF_NOTE);
+        return Arrays.stream(SecretKind.values()).filter(proof -> proof.name().equals(note)).findFirst();
     }
 
-    public boolean resetPassCheckedInThisLogin() {
-        return authSession.getAuthNote(PASS_CHECKED_NOTE) != null;
+    /** The admin's reset this login goes on under, if any; a newer reset has another id. */
+    public Optional<String> boundReset() {
+        return Optional.ofNullable(authSession.getAuthNote(RESET_ID_NOTE));
     }
 
     /**
@@ -142,9 +151,8 @@ public final class LoginRecord {
         if (deadline != null) {
             event.detail(DEADLINE_EVENT_DETAIL, deadline);
         }
-        String passChecked = authSession.getAuthNote(PASS_CHECKED_NOTE);
-        if (passChecked != null && outcome != null) {
-            event.detail(RESET_PASS_EVENT_DETAIL, passChecked);
+        if (outcome != null && proof().orElse(null) == SecretKind.ONE_TIME_PASS) {
+            event.detail(RESET_PASS_EVENT_DETAIL, "checked");
         }
     }
 }

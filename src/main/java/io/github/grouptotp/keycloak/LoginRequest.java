@@ -2,20 +2,25 @@ package io.github.grouptotp.keycloak;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import io.github.grouptotp.policy.GroupTotpConfig;
+
 /**
- * One request of a login, as the flow step and the reset required action both see it, so that the enrolment and
- * the code checks they share take one kind of argument.
+ * One request of a login, as every route sees it (the browser step, the direct-grant step and the required actions),
+ * with the step's settings for this login read once: the page handlers, the guard and the enrolment take this one
+ * kind of argument.
  */
 public final class LoginRequest {
 
@@ -24,9 +29,12 @@ public final class LoginRequest {
     private final UserModel user;
     private final AuthenticationSessionModel authSession;
     private final EventBuilder event;
+    private final boolean inFlow;
     private final LoginForms forms;
-    private final UriBuilder requestUri;
+    private final UriInfo uriInfo;
     private final ClientConnection connection;
+    private final GroupTotpConfig config;
+    private final String flowPath;
 
     /** {@code form()} of either context: a fresh form provider that posts back to this step or action. */
     @FunctionalInterface
@@ -35,25 +43,29 @@ public final class LoginRequest {
     }
 
     private LoginRequest(KeycloakSession session, RealmModel realm, UserModel user, AuthenticationSessionModel authSession,
-                         EventBuilder event, LoginForms forms, UriBuilder requestUri, ClientConnection connection) {
+                         EventBuilder event, boolean inFlow, LoginForms forms, UriInfo uriInfo, ClientConnection connection,
+                         GroupTotpConfig config, String flowPath) {
         this.session = session;
         this.realm = realm;
         this.user = user;
         this.authSession = authSession;
         this.event = event;
+        this.inFlow = inFlow;
         this.forms = forms;
-        this.requestUri = requestUri;
+        this.uriInfo = uriInfo;
         this.connection = connection;
+        this.config = config;
+        this.flowPath = flowPath;
     }
 
-    public static LoginRequest of(AuthenticationFlowContext context) {
+    public static LoginRequest of(AuthenticationFlowContext context, GroupTotpConfig config) {
         return new LoginRequest(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession(),
-                context.getEvent(), context::form, context.getUriInfo().getRequestUriBuilder(), context.getConnection());
+                context.getEvent(), true, context::form, context.getUriInfo(), context.getConnection(), config, context.getFlowPath());
     }
 
-    public static LoginRequest of(RequiredActionContext context) {
+    public static LoginRequest of(RequiredActionContext context, GroupTotpConfig config) {
         return new LoginRequest(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession(),
-                context.getEvent(), context::form, context.getUriInfo().getRequestUriBuilder(), context.getConnection());
+                context.getEvent(), false, context::form, context.getUriInfo(), context.getConnection(), config, null);
     }
 
     public KeycloakSession session() {
@@ -72,9 +84,27 @@ public final class LoginRequest {
         return authSession;
     }
 
+    /** The step's settings that apply to this login. */
+    public GroupTotpConfig config() {
+        return config;
+    }
+
+    /** Which of Keycloak's flows runs the step ({@code authenticate}, {@code reset-credentials}, ...); null in a required action. */
+    public String flowPath() {
+        return flowPath;
+    }
+
     /** The event that becomes this request's LOGIN (flow) or required-action event. */
     public EventBuilder event() {
         return event;
+    }
+
+    /**
+     * The builder for a refused secret's {@code LOGIN_ERROR}: in a flow the request's own LOGIN event (as Keycloak's
+     * authenticators do), in a required action a LOGIN copy of the action's event.
+     */
+    public EventBuilder loginErrorEvent() {
+        return (inFlow ? event : event.clone().event(EventType.LOGIN)).user(user);
     }
 
     public LoginFormsProvider form() {
@@ -82,7 +112,11 @@ public final class LoginRequest {
     }
 
     public UriBuilder requestUri() {
-        return requestUri;
+        return uriInfo.getRequestUriBuilder();
+    }
+
+    public UriInfo uriInfo() {
+        return uriInfo;
     }
 
     public ClientConnection connection() {

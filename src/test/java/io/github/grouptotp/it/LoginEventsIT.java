@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The LOGIN event always says how the step let the user through (detail {@code group_totp}), whatever the realm did
- * with the unrelated {@code group-totp-reset} required action: enabled, disabled, or never registered.
+ * with the unrelated {@code group-totp-reset} required action (enabled, disabled, or never registered) and whatever
+ * other required action ends the login.
  */
 class LoginEventsIT extends KeycloakIT {
 
@@ -52,6 +53,22 @@ class LoginEventsIT extends KeycloakIT {
 
         assertTrue(fresh.result().loggedIn(), fresh.result().toString());
         assertEquals("recovery_code", lastLoginOutcome(user));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {ENABLED, DISABLED, NEVER_REGISTERED})
+    void aLoginThatEndsAfterAnotherRequiredActionStillCarriesTheOutcome(String realm) {
+        TestUser user = newUserIn(realm, "/staff");
+        AuthenticatorApp app = enrol(user);
+        admin.assignRequiredAction(realm, user.id(), "UPDATE_PASSWORD");
+        Browser browser = new Browser();
+
+        Page update = browser.submit(loginWithPassword(browser, user), "#group-totp-code-form", Map.of("otp", app.freshCode()));
+        assertTrue(update.has("#kc-passwd-update-form"), "Keycloak's own required action after the step: " + update);
+        Page done = browser.submit(update, "#kc-passwd-update-form", Map.of("password-new", "Later-pw-0815", "password-confirm", "Later-pw-0815"));
+
+        assertTrue(done.loggedIn(), done.toString());
+        assertEquals("verified", lastLoginOutcome(user), "the LOGIN event sent after the other action");
     }
 
     @ParameterizedTest(name = "{0}")

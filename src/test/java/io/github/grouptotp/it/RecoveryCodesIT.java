@@ -49,13 +49,15 @@ class RecoveryCodesIT extends KeycloakIT {
 
         assertTrue(enrol.has("#group-totp-enrol-form"), "a new phone is set up in the same login: " + enrol);
         assertFalse(enrol.has("[name=skip]"));
-        assertEquals(List.of(), admin.credentials(REALM, user.id(), "otp"), "the lost phone's credential is removed");
+        assertEquals(List.of(oldCredential), admin.credentials(REALM, user.id(), "otp").stream().map(c -> c.getId()).toList(),
+                "the lost phone's credential stays until the new phone is confirmed");
         Enrolment fresh = submitEnrolment(browser, enrol, AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key")));
         assertTrue(fresh.result().loggedIn(), fresh.result().toString());
         assertEquals(12, fresh.recoveryCodes().size(), "new recovery codes");
         assertFalse(fresh.recoveryCodes().contains(old.recoveryCodes().get(1)));
         assertEquals("recovery_code", lastLoginOutcome(user));
         assertEquals(List.of(), admin.requiredActions(REALM, user.id()), "nothing was stored on the user for this login");
+        assertEquals(1, admin.credentials(REALM, user.id(), "otp").size(), "the new phone replaced the lost one");
         assertFalse(admin.credentials(REALM, user.id(), "otp").get(0).getId().equals(oldCredential));
 
         // Neither the used code nor the other old ones work again.

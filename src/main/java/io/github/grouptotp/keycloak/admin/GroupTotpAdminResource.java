@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -33,24 +34,30 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
+import io.github.grouptotp.keycloak.RequiredActions;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.GraceStore;
-import io.github.grouptotp.keycloak.grace.ReminderRecord;
+import io.github.grouptotp.keycloak.guard.CodeThrottle;
+import io.github.grouptotp.keycloak.remind.ReminderRecord;
 import io.github.grouptotp.keycloak.remind.Reminders;
-import io.github.grouptotp.keycloak.reset.GroupTotpResetAction;
 import io.github.grouptotp.keycloak.reset.OneTimePass;
+import io.github.grouptotp.keycloak.reset.PendingReset;
 import io.github.grouptotp.keycloak.rollout.Rollout;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GracePeriod;
@@ -66,6 +73,8 @@ public class GroupTotpAdminResource {
     static final int MAX_PAGE = 10_000;
     static final int MAX_REASON = 1000;
     static final String CSV = "text/csv";
+    /** What a reset removes: every second factor of the user and the recovery codes that stand in for it. */
+    static final Set<String> RESET_REMOVES = Set.of(OTPCredentialModel.TYPE, RecoveryAuthnCodesCredentialModel.TYPE);
     private static final List<String> CSV_COLUMNS = List.of("username", "id", "enrolled", "graceStart", "deadline", "daysLeft",
             "overdue", "graceGranted");
 
@@ -185,30 +194,28 @@ public class GroupTotpAdminResource {
     public Map<String, Object> reset(@PathParam("id") String id, ResetRequest request) {
         UserModel user = managedUser(id);
         String reason = reason(request == null ? null : request.reason);
-        if (!GroupTotpResetAction.isEnabled(realm)) {
-            throw conflict("required_action_disabled", "The required action '" + GroupTotpResetAction.PROVIDER_ID + "' (Reset authenticator app) is not "
+        if (!RequiredActions.isEnabled(realm, RequiredActions.RESET)) {
+            throw conflict("required_action_disabled", "The required action '" + RequiredActions.RESET + "' (Reset authenticator app) is not "
                     + "enabled in this realm, so the user would never be asked to set up a new phone. Enable it in "
                     + "Authentication > Required actions first. Nothing was changed.");
         }
         boolean signOut = request.signOut == null || request.signOut;
-        List<String> removed = List.copyOf(TotpCredentials.otpCredentialIds(user));
-        removed.forEach(user.credentialManager()::removeStoredCredentialById);
+        // Every second factor goes, the recovery codes with it (a thief may hold the stolen phone's downloaded codes).
+        List<CredentialModel> factors = user.credentialManager().getStoredCredentialsStream()
+                .filter(c -> RESET_REMOVES.contains(c.getType())).toList();
+        List<String> removed = factors.stream().map(CredentialModel::getId).toList();
+        TotpCredentials.remove(user, factors, new EventBuilder(realm, session, session.getContext().getConnection()));
         ReminderRecord.clear(user);
-        user.addRequiredAction(GroupTotpResetAction.PROVIDER_ID);
-        int sessions = signOut ? signOut(user) : 0;
         GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
-        Optional<Instant> passExpires = Optional.empty();
-        String pass = null;
-        if (config.resetPassRequired()) {
-            passExpires = Optional.of(OneTimePass.expiry(LoginRecord.now(), config.resetPassHours()));
-            pass = OneTimePass.issue(session, user, passExpires.get());
-        } else {
-            OneTimePass.remove(user);
-        }
+        Optional<OneTimePass.Issued> issued = PendingReset.assign(session, user, config.resetPassRequired(),
+                config.resetPassHours(), LoginRecord.now());
+        int sessions = signOut ? signOut(user) : 0;
+        Optional<Instant> passExpires = issued.map(pass -> pass.record().expires());
+        String pass = issued.map(OneTimePass.Issued::text).orElse(null);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("userId", user.getId());
-        result.put("requiredAction", GroupTotpResetAction.PROVIDER_ID);
+        result.put("requiredAction", RequiredActions.RESET);
         result.put("removedCredentials", removed);
         result.put("signedOut", signOut);
         result.put("endedSessions", sessions);
@@ -227,6 +234,28 @@ public class GroupTotpAdminResource {
                 .success();
         // Shown once, here: only its hash is stored.
         result.put("oneTimePass", pass);
+        return result;
+    }
+
+    /**
+     * Gives back every slot of the user's limit on wrong codes: the way out when someone who knows the password filled
+     * it to lock the owner out (their codes, recovery codes and one-time pass are refused while it is full). Recorded
+     * as an admin event; answers how many wrong codes were counting.
+     */
+    @DELETE
+    @Path("users/{id}/throttle")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> clearThrottle(@PathParam("id") String id) {
+        UserModel user = managedUser(id);
+        int cleared = CodeThrottle.clear(session, realm, user);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("userId", user.getId());
+        result.put("clearedWrongCodes", cleared);
+        adminEvent.operation(OperationType.DELETE)
+                .resourcePath("users", user.getId(), "group-totp-throttle")
+                .detail("cleared_wrong_codes", String.valueOf(cleared))
+                .representation(result)
+                .success();
         return result;
     }
 

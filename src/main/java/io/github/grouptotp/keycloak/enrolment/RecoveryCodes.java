@@ -1,7 +1,6 @@
 package io.github.grouptotp.keycloak.enrolment;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,7 @@ import org.keycloak.util.JsonSerialization;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
-import io.github.grouptotp.keycloak.guard.CodeThrottle;
+import io.github.grouptotp.keycloak.guard.Attempts;
 import io.github.grouptotp.keycloak.guard.UserLock;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 
@@ -46,26 +45,6 @@ public final class RecoveryCodes {
     private static final int MAX_INPUT_LENGTH = 64;
     private static final int LOCK_SECONDS = 30;
 
-    public enum Outcome { MISSING, INVALID, VALID, THROTTLED, BUSY }
-
-    public record Use(Outcome outcome, Instant refusedUntil) {
-
-        public boolean valid() {
-            return outcome == Outcome.VALID;
-        }
-
-        public FormMessage fieldError() {
-            String field = TotpPages.FIELD_RECOVERY_CODE;
-            return switch (outcome) {
-                case MISSING -> new FormMessage(field, TotpPages.MSG_RECOVERY_MISSING);
-                case INVALID -> new FormMessage(field, TotpPages.MSG_RECOVERY_INVALID);
-                case THROTTLED -> TotpPages.throttled(field, refusedUntil, LoginRecord.now());
-                case BUSY -> new FormMessage(field, TotpPages.MSG_RECOVERY_BUSY);
-                case VALID -> throw new IllegalStateException("no error for a valid code");
-            };
-        }
-    }
-
     private RecoveryCodes() {
     }
 
@@ -75,6 +54,14 @@ public final class RecoveryCodes {
      */
     public static boolean available() {
         return Profile.isFeatureEnabled(Profile.Feature.RECOVERY_CODES);
+    }
+
+    /**
+     * Whether this login may use a recovery code instead of the app's code: the step's {@code recoveryCodes} is on
+     * and the user has some. With it off there is no recovery route at all, whatever the user still has.
+     */
+    public static boolean usable(LoginRequest request) {
+        return request.config().recoveryCodes() && has(request.user());
     }
 
     public static boolean has(UserModel user) {
@@ -120,35 +107,35 @@ public final class RecoveryCodes {
         return note == null || note.isEmpty() ? List.of() : Arrays.asList(note.split(","));
     }
 
-    /**
-     * Accepts any unused recovery code of the user, once: the code is removed from the credential under the user's
-     * lock, in its own transaction, so two requests with the same code cannot both succeed, on any node. A code
-     * that matches none takes one of the user's attempts, like a wrong app code.
-     */
-    public static Use use(KeycloakSession session, RealmModel realm, UserModel user, String raw) {
+    /** Why a typed recovery code cannot be one (it then guesses nothing), or empty. */
+    public static Optional<FormMessage> shapeProblem(String raw) {
         if (raw == null || raw.isBlank()) {
-            return new Use(Outcome.MISSING, null);
+            return Optional.of(new FormMessage(TotpPages.FIELD_RECOVERY_CODE, TotpPages.MSG_RECOVERY_MISSING));
         }
-        String code = raw.replace("-", "").replace(" ", "").trim().toUpperCase(Locale.ROOT);
+        String code = normalized(raw);
         if (code.isEmpty() || code.length() > MAX_INPUT_LENGTH) {
-            return new Use(Outcome.INVALID, null);
+            return Optional.of(new FormMessage(TotpPages.FIELD_RECOVERY_CODE, TotpPages.MSG_RECOVERY_INVALID));
         }
-        CodeThrottle.Attempt attempt = CodeThrottle.begin(session, realm, user, LoginRecord.now());
-        if (attempt instanceof CodeThrottle.Refused refused) {
-            return new Use(Outcome.THROTTLED, refused.until());
-        }
-        CodeThrottle.Allowed allowed = (CodeThrottle.Allowed) attempt;
+        return Optional.empty();
+    }
+
+    private static String normalized(String raw) {
+        return raw.replace("-", "").replace(" ", "").trim().toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The guard's check of a well-formed recovery code: any unused code of the user, spent once. The code is removed
+     * from the credential under the user's lock, in its own transaction, so two requests with the same code cannot
+     * both succeed, on any node.
+     */
+    public static Attempts.Check spend(KeycloakSession session, RealmModel realm, UserModel user, String raw) {
+        String code = normalized(raw);
         ExecutionResult<Boolean> spent = UserLock.run(session, realm, user, "recovery", LOCK_SECONDS,
                 (txSession, txRealm, txUser) -> spend(txUser, code));
         if (!spent.isExecuted()) {
-            allowed.succeeded(); // nothing was checked: no guess to count
-            return new Use(Outcome.BUSY, null);
+            return Attempts.Check.NOT_CHECKED;
         }
-        if (!spent.getResult()) {
-            return new Use(Outcome.INVALID, null);
-        }
-        allowed.succeeded();
-        return new Use(Outcome.VALID, null);
+        return spent.getResult() ? Attempts.Check.RIGHT : Attempts.Check.WRONG;
     }
 
     private static boolean spend(UserModel user, String code) {

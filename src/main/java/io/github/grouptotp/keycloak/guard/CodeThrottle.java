@@ -50,7 +50,7 @@ public final class CodeThrottle {
 
     public static Attempt begin(KeycloakSession session, RealmModel realm, UserModel user, Instant now) {
         SingleUseObjectProvider store = session.singleUseObjects();
-        String prefix = PREFIX + realm.getId() + "::" + user.getId() + "::";
+        String prefix = prefix(realm, user);
         for (int i = 0; i < CodeGuessLimit.MAX_WRONG_CODES; i++) {
             String slot = prefix + i;
             if (store.putIfAbsent(slot, WINDOW_SECONDS)) {
@@ -64,6 +64,28 @@ public final class CodeThrottle {
             taken.add(takenAt(store, prefix + i).orElse(now));
         }
         return new Refused(CodeGuessLimit.refusedUntil(taken).orElse(now.plus(CodeGuessLimit.WINDOW)));
+    }
+
+    /**
+     * Gives every slot of the user back: an admin's way out when someone who knows the password filled the limit to
+     * lock the owner out. Returns how many slots were taken.
+     */
+    public static int clear(KeycloakSession session, RealmModel realm, UserModel user) {
+        SingleUseObjectProvider store = session.singleUseObjects();
+        String prefix = prefix(realm, user);
+        int taken = 0;
+        for (int i = 0; i < CodeGuessLimit.MAX_WRONG_CODES; i++) {
+            if (store.contains(prefix + i)) {
+                taken++;
+                store.remove(prefix + i);
+            }
+            store.remove(prefix + i + "::" + TAKEN_AT);
+        }
+        return taken;
+    }
+
+    private static String prefix(RealmModel realm, UserModel user) {
+        return PREFIX + realm.getId() + "::" + user.getId() + "::";
     }
 
     private static Optional<Instant> takenAt(SingleUseObjectProvider store, String slot) {

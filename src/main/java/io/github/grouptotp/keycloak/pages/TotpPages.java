@@ -70,6 +70,8 @@ public final class TotpPages {
     public static final String MSG_RESET_PASS_MISSING = "groupTotp.resetPassMissing";
     public static final String MSG_RESET_PASS_INVALID = "groupTotp.resetPassInvalid";
     public static final String MSG_RESET_PASS_EXPIRED = "groupTotp.resetPassExpired";
+    public static final String MSG_CONFIRM_ACCOUNT_CHANGE = "groupTotp.confirmAccountChange";
+    public static final String MSG_FACTOR_LOST = "groupTotp.factorLost";
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 

@@ -1,60 +1,57 @@
 package io.github.grouptotp.keycloak.remember;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 
-import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.util.JsonSerialization;
+
+import io.github.grouptotp.keycloak.credentials.ExtensionRecords;
+import io.github.grouptotp.keycloak.credentials.RecordType;
 
 /**
  * When every remembered browser of a user was revoked by something Keycloak itself leaves no trace of in the user:
- * a sign-out of all devices, the user being disabled. Kept, like the grace record, as a credential of the
- * extension's own type ({@value #CREDENTIAL_TYPE}, data {@code {"before": "..."}}) that the user cannot touch.
- * Password and OTP changes need no record (the cookie's credentials fingerprint shows them), nor admin and realm
- * sign-outs (Keycloak's not-before times).
+ * a sign-out of all devices, the user being disabled, the user asking to forget every remembered browser. Kept, like
+ * the grace record, as a record of the extension's own credential type {@value #CREDENTIAL_TYPE}
+ * ({@code {"before": "..."}}) that the user cannot touch. Password and OTP changes need no record (the cookie's
+ * credentials fingerprint shows them), nor admin and realm sign-outs (Keycloak's not-before times).
  */
 public final class Revocations {
 
     public static final String CREDENTIAL_TYPE = "group-totp-remember-revoked";
-    private static final String BEFORE = "before";
+
+    static final RecordType<Instant> TYPE = new RecordType<>(CREDENTIAL_TYPE) {
+        @Override
+        protected String label(Instant before) {
+            return "Remembered browsers revoked";
+        }
+
+        @Override
+        protected Map<String, Object> data(Instant before) {
+            return Map.of("before", before.toString());
+        }
+
+        @Override
+        protected Instant parse(Map<?, ?> data, StoredRecord stored) {
+            return Instant.parse((String) data.get("before"));
+        }
+
+        /** A record that cannot be read revokes everything: it was written to revoke. */
+        @Override
+        protected Instant unreadable(String why) {
+            return Instant.MAX;
+        }
+    };
 
     private Revocations() {
     }
 
     /** Remembered browsers issued before this instant do not count; {@link Instant#EPOCH} if none was revoked. */
     public static Instant revokedBefore(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(CREDENTIAL_TYPE)
-                .map(Revocations::before)
-                .max(Instant::compareTo)
-                .orElse(Instant.EPOCH);
+        return ExtensionRecords.read(user, TYPE).stream().max(Instant::compareTo).orElse(Instant.EPOCH);
     }
 
     /** Ends every remembered browser of the user issued up to now. */
     public static void revokeAll(UserModel user, Instant now) {
-        user.credentialManager().getStoredCredentialsByTypeStream(CREDENTIAL_TYPE).toList()
-                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
-        CredentialModel record = new CredentialModel();
-        record.setType(CREDENTIAL_TYPE);
-        record.setCreatedDate(Time.currentTimeMillis());
-        record.setUserLabel("Remembered browsers revoked");
-        try {
-            record.setCredentialData(JsonSerialization.writeValueAsString(Map.of(BEFORE, now.toString())));
-        } catch (IOException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
-        }
-        user.credentialManager().createStoredCredential(record);
-    }
-
-    /** A record that cannot be read revokes everything: it was written to revoke. */
-    private static Instant before(CredentialModel record) {
-        try {
-            Object before = JsonSerialization.readValue(record.getCredentialData(), Map.class).get(BEFORE);
-            return before instanceof String text ? Instant.parse(text) : Instant.MAX;
-        } catch (IOException | RuntimeException e) {
-            return Instant.MAX;
-        }
+        ExtensionRecords.replace(user, TYPE, now);
     }
 }

@@ -1,31 +1,31 @@
 package io.github.grouptotp.keycloak.reset;
 
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
-import org.keycloak.common.util.Time;
-import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.credential.dto.PasswordSecretData;
 import org.keycloak.util.JsonSerialization;
 
+import io.github.grouptotp.keycloak.credentials.RecordType;
+
 /**
  * The one-time pass of an admin's reset: what the help desk reads to the user after checking who is asking, so that
- * the password alone never sets up a new phone. Shown once, in the reset's answer; stored only as a hash made by
- * Keycloak's own password hashing ({@value #HASH}), as a credential of the extension's own type
- * {@value #CREDENTIAL_TYPE} (data {@code {"expires": "...", "algorithm": "...", "hashIterations": n}}), out of the
- * user's reach. A new reset replaces it; the reset's completion removes it.
+ * the password alone never sets up a new factor. Shown once, in the reset's answer; stored only as a hash made by
+ * Keycloak's own password hashing ({@value #HASH}), as a record of the extension's own credential type
+ * {@value #CREDENTIAL_TYPE} ({@code {"expires": "...", "algorithm": "...", "hashIterations": n}}), out of the user's
+ * reach. {@link PendingReset} decides when it is asked and when it is spent.
+ *
+ * @param id      the stored record's credential id: a newer reset has another one
+ * @param expires until when the pass is valid; {@link Instant#MIN} for a record that cannot be read (fail closed)
  */
-public final class OneTimePass {
+public record OneTimePass(String id, Instant expires, PasswordCredentialModel hashed) {
 
     public static final String CREDENTIAL_TYPE = "group-totp-reset-pass";
     /** No 0/O, 1/I/L: read aloud over the phone without doubt. */
@@ -34,56 +34,67 @@ public final class OneTimePass {
     private static final String HASH = "pbkdf2-sha256";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Whether the user has a pass, and whether it still counts. */
-    public enum State {
-        NONE, VALID, EXPIRED
+    static final RecordType<OneTimePass> TYPE = new RecordType<>(CREDENTIAL_TYPE) {
+        @Override
+        protected String label(OneTimePass pass) {
+            return "One-time pass of a reset, valid until " + pass.expires();
+        }
+
+        @Override
+        protected Map<String, Object> data(OneTimePass pass) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("expires", pass.expires().toString());
+            data.put("algorithm", pass.hashed().getPasswordCredentialData().getAlgorithm());
+            data.put("hashIterations", pass.hashed().getPasswordCredentialData().getHashIterations());
+            return data;
+        }
+
+        @Override
+        protected String secretData(OneTimePass pass) {
+            return pass.hashed().getSecretData();
+        }
+
+        @Override
+        protected OneTimePass parse(Map<?, ?> data, StoredRecord stored) {
+            PasswordSecretData secret;
+            try {
+                secret = JsonSerialization.readValue(stored.secretData(), PasswordSecretData.class);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("secret data", e);
+            }
+            return new OneTimePass(stored.id(), Instant.parse((String) data.get("expires")),
+                    PasswordCredentialModel.createFromValues((String) data.get("algorithm"), secret.getSalt(),
+                            ((Number) data.get("hashIterations")).intValue(), secret.getValue()));
+        }
+
+        /** A pass nobody could have written opens nothing: it counts as expired. */
+        @Override
+        protected OneTimePass unreadable(String why) {
+            return new OneTimePass(null, Instant.MIN, null);
+        }
+    };
+
+    /** A new pass (as the help desk reads it, {@code ABCDE-FGHJK}) and its record, valid for {@code hours} from {@code now}. */
+    public record Issued(String text, OneTimePass record) {
     }
 
-    private OneTimePass() {
-    }
-
-    /**
-     * Issues a new pass for the user, replacing any earlier one.
-     *
-     * @return the pass as the help desk reads it: {@code ABCDE-FGHJK}
-     */
-    public static String issue(KeycloakSession session, UserModel user, Instant expires) {
+    static Issued generate(KeycloakSession session, Instant now, int hours) {
         StringBuilder pass = new StringBuilder();
         for (int i = 0; i < LENGTH; i++) {
             pass.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         PasswordCredentialModel hashed = hasher(session).encodedCredential(pass.toString(), -1);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("expires", expires.toString());
-        data.put("algorithm", hashed.getPasswordCredentialData().getAlgorithm());
-        data.put("hashIterations", hashed.getPasswordCredentialData().getHashIterations());
-        CredentialModel credential = new CredentialModel();
-        credential.setType(CREDENTIAL_TYPE);
-        credential.setUserLabel("One-time pass of a reset, valid until " + expires);
-        credential.setCreatedDate(Time.currentTimeMillis());
-        try {
-            credential.setCredentialData(JsonSerialization.writeValueAsString(data));
-        } catch (IOException e) {
-            throw new IllegalStateException("a map of strings and a number is always JSON", e);
-        }
-        credential.setSecretData(hashed.getSecretData());
-        remove(user);
-        user.credentialManager().createStoredCredential(credential);
-        return pass.substring(0, LENGTH / 2) + "-" + pass.substring(LENGTH / 2);
+        return new Issued(pass.substring(0, LENGTH / 2) + "-" + pass.substring(LENGTH / 2),
+                new OneTimePass(null, now.plus(Duration.ofHours(hours)), hashed));
     }
 
-    public static State state(UserModel user, Instant now) {
-        Optional<CredentialModel> stored = stored(user);
-        if (stored.isEmpty()) {
-            return State.NONE;
-        }
-        return expires(stored.get()).filter(now::isBefore).isPresent() ? State.VALID : State.EXPIRED;
+    boolean validAt(Instant now) {
+        return hashed != null && now.isBefore(expires);
     }
 
-    /** Whether {@code typed} is the user's pass and it has not expired; spaces, dashes and case do not matter. */
-    public static boolean matches(KeycloakSession session, UserModel user, String typed, Instant now) {
-        Optional<CredentialModel> stored = stored(user);
-        if (typed == null || stored.isEmpty() || state(user, now) != State.VALID) {
+    /** Whether {@code typed} is this pass; spaces, dashes and case do not matter. Expiry is the caller's check. */
+    boolean matches(KeycloakSession session, String typed) {
+        if (typed == null || hashed == null) {
             return false;
         }
         String normalized = typed.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
@@ -91,36 +102,9 @@ public final class OneTimePass {
             return false;
         }
         try {
-            Map<?, ?> data = JsonSerialization.readValue(stored.get().getCredentialData(), Map.class);
-            PasswordSecretData secret = JsonSerialization.readValue(stored.get().getSecretData(), PasswordSecretData.class);
-            PasswordCredentialModel hashed = PasswordCredentialModel.createFromValues((String) data.get("algorithm"),
-                    secret.getSalt(), ((Number) data.get("hashIterations")).intValue(), secret.getValue());
             return hasher(session).verify(normalized, hashed);
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (RuntimeException unusable) {
             return false; // a record nobody could have written opens nothing
-        }
-    }
-
-    /** The pass is spent (the reset is complete) or replaced. */
-    public static void remove(UserModel user) {
-        user.credentialManager().getStoredCredentialsByTypeStream(CREDENTIAL_TYPE).toList()
-                .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
-    }
-
-    public static Instant expiry(Instant now, int hours) {
-        return now.plus(Duration.ofHours(hours));
-    }
-
-    private static Optional<CredentialModel> stored(UserModel user) {
-        return user.credentialManager().getStoredCredentialsByTypeStream(CREDENTIAL_TYPE).findFirst();
-    }
-
-    private static Optional<Instant> expires(CredentialModel credential) {
-        try {
-            Map<?, ?> data = JsonSerialization.readValue(credential.getCredentialData(), Map.class);
-            return Optional.of(Instant.parse((String) data.get("expires")));
-        } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty(); // unreadable counts as expired: fail closed
         }
     }
 

@@ -1,6 +1,6 @@
-package io.github.grouptotp.keycloak.grace;
+package io.github.grouptotp.keycloak.remind;
 
-import io.github.grouptotp.keycloak.ExtensionCredentialProviderFactory;
+import io.github.grouptotp.keycloak.credentials.ExtensionCredentialProviderFactory;
 
 /** Makes the reminder record ({@value ReminderRecord#CREDENTIAL_TYPE}) a credential type Keycloak knows. */
 public class ReminderCredentialProviderFactory extends ExtensionCredentialProviderFactory {

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak;
+package io.github.grouptotp.keycloak.credentials;
 
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;

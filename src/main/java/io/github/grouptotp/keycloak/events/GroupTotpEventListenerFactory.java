@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak.remember;
+package io.github.grouptotp.keycloak.events;
 
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -7,17 +7,17 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
 /**
- * Registers {@link RevocationEventListener} as event listener {@value #PROVIDER_ID}. From Keycloak 26.1 it hears every
+ * Registers {@link GroupTotpEventListener} as event listener {@value #PROVIDER_ID}. From Keycloak 26.1 it hears every
  * realm's events without configuration; on 26.0 add {@code group-totp} to the realm's event listeners
  * (Realm settings > Events > Event listeners).
  */
-public class RevocationEventListenerFactory implements EventListenerProviderFactory {
+public class GroupTotpEventListenerFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "group-totp";
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new RevocationEventListener(session);
+        return new GroupTotpEventListener(session);
     }
 
     /** Keycloak 26.1 and later ask this (the 26.0 API this JAR is compiled against has no such method). */

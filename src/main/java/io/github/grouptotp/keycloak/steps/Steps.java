@@ -1,0 +1,99 @@
+package io.github.grouptotp.keycloak.steps;
+
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import io.github.grouptotp.keycloak.LoginRecord;
+import io.github.grouptotp.keycloak.LoginRequest;
+import io.github.grouptotp.keycloak.enrolment.SecondFactors;
+import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
+import io.github.grouptotp.keycloak.reset.PendingReset;
+import io.github.grouptotp.policy.LoginOutcome;
+import io.github.grouptotp.policy.PolicyDecision;
+
+/**
+ * The step engine: one set of pages for every route. Each route's adapter starts it at its entry (the browser step,
+ * the reset action, the account-change check) and hands it every answer; a POST is only accepted for the page this
+ * login showed last ({@link LoginRecord#stage()}).
+ */
+public final class Steps {
+
+    private static final Logger LOG = Logger.getLogger(Steps.class);
+
+    private Steps() {
+    }
+
+    /** The browser step: an admin's reset first, then what the policy decided for the user's groups. */
+    public static StepResult login(LoginRequest request, PolicyDecision decision) {
+        if (request.record().spent()) {
+            return new StepResult.Show(ErrorPages.tooManyWrong(request));
+        }
+        Optional<PendingReset> reset = PendingReset.of(request.user(), LoginRecord.now());
+        if (reset.isPresent()) {
+            return ResetPassPage.start(request, reset.get());
+        }
+        if (SecondFactors.lost(request.user())) {
+            return new StepResult.Show(ErrorPages.factorLost(request));
+        }
+        return PolicyPages.start(request, decision);
+    }
+
+    /** The reset action: an admin's reset as at the step; a reset the user started asks the current code first. */
+    public static StepResult reset(LoginRequest request) {
+        if (request.record().spent()) {
+            return new StepResult.Show(ErrorPages.tooManyWrong(request));
+        }
+        Optional<PendingReset> reset = PendingReset.of(request.user(), LoginRecord.now());
+        if (reset.isPresent()) {
+            return ResetPassPage.start(request, reset.get());
+        }
+        if (SecondFactors.has(request.user()) && request.record().proof().isEmpty()) {
+            return CurrentCodePage.show(request, null);
+        }
+        return EnrolPage.begin(request, LoginOutcome.RESET, null);
+    }
+
+    /**
+     * Before an account change in a login that gave no fresh proof (its SSO session may rest on a remembered browser):
+     * the code page, or done if the login gave a proof meanwhile.
+     */
+    public static StepResult confirmIdentity(LoginRequest request, String why) {
+        if (request.record().spent()) {
+            return new StepResult.Show(ErrorPages.tooManyWrong(request));
+        }
+        if (request.record().proof().isPresent()) {
+            return new StepResult.Done(null, null, true);
+        }
+        return CodePage.show(request, null, why);
+    }
+
+    /** The answer to the page this login showed. */
+    public static StepResult answer(LoginRequest request) {
+        LoginRecord record = request.record();
+        if (record.spent()) {
+            // This login is spent, whatever realm brute-force detection says: only a new login may try again.
+            return new StepResult.Show(ErrorPages.tooManyWrong(request));
+        }
+        LoginRecord.Stage stage = record.stage().orElse(null);
+        if (stage == null) {
+            LOG.debugf("user %s: form posted without a page shown by this step", request.user().getId());
+            return new StepResult.Show(ErrorPages.sessionExpired(request));
+        }
+        return switch (stage) {
+            case CODE -> CodePage.answer(request);
+            case RECOVERY -> RecoveryCodePage.answer(request);
+            case GRACE -> GracePage.answer(request);
+            case ENROL -> EnrolPage.answer(request);
+            case RECOVERY_CODES -> RecoveryCodesPage.answer(request);
+            case CURRENT_CODE -> CurrentCodePage.answer(request);
+            case RESET_PASS -> ResetPassPage.answer(request);
+        };
+    }
+
+    /** The step is done: nothing of this login's pages is kept; the adapter records the outcome. */
+    static StepResult finish(LoginRequest request, StepResult.Done done) {
+        TotpEnrolment.end(request);
+        return done;
+    }
+}
