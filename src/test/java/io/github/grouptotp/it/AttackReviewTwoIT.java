@@ -10,16 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,15 +35,14 @@ class AttackReviewTwoIT extends KeycloakIT {
     static final String REALM2 = "group-totp-attacks-2";
     static final String USERS = "/admin/realms/{realm}/group-totp/users/{id}/";
     static final String HELP_DESK = "Contact your help desk";
-    static GreenMail mail;
+    static Mailbox mail;
 
     @BeforeAll
-    static void realmAsRealDeploymentsRunIt() throws Exception {
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        mail.start();
+    static void realmAsRealDeploymentsRunIt() {
+        mail = Mailbox.start();
         importDemoRealmCopy(REALM2, Map.of(), rep -> {
             rep.setBruteForceProtected(false);
-            rep.setSmtpServer(Map.of("host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()), "from", "keycloak@example.org"));
+            rep.setSmtpServer(mail.smtpServer());
         });
         UserProfileResource profile = KeycloakServer.get().admin().realm(REALM2).users().userProfile();
         UPConfig config = profile.getConfiguration();
@@ -59,7 +52,7 @@ class AttackReviewTwoIT extends KeycloakIT {
 
     @AfterAll
     static void stopMailServer() {
-        mail.stop();
+        mail.close();
     }
 
     /** A browser remembered for the user (enrolled in it), its SSO session gone, as on a shared PC. */
@@ -214,24 +207,12 @@ class AttackReviewTwoIT extends KeycloakIT {
         assertTrue(loginWithPassword(browser, user).loggedIn(), "the control: remembered at login");
         browser.restart();
 
-        Page afterLink = followResetLink(browser, user);
+        Page afterLink = mail.followResetLink(this, browser, REALM2, user.username());
 
         assertFalse(afterLink.has("#kc-passwd-update-form"), "no new password on the e-mail link alone: " + afterLink);
         assertTrue(afterLink.has("#group-totp-code-form"), afterLink.toString());
     }
 
-    private Page followResetLink(Browser browser, TestUser user) throws Exception {
-        Page login = openLogin(browser, REALM2, null);
-        Page forgot = browser.get(login.document().selectFirst("a[href*=reset-credentials]").absUrl("href"));
-        int before = mail.getReceivedMessages().length;
-        browser.submit(forgot, "#kc-reset-password-form", Map.of("username", user.username()));
-        assertTrue(mail.waitForIncomingEmail(10_000, before + 1), "reset e-mail received");
-        MimeMessage message = mail.getReceivedMessages()[before];
-        Matcher link = Pattern.compile("(http://[^\\s\"<>]+action-token[^\\s\"<>]+)")
-                .matcher(GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "="));
-        assertTrue(link.find(), "link in the e-mail");
-        return browser.get(link.group(1).replace("&amp;", "&"));
-    }
 
     // ------------------------------------------------ 5: after a recovery code the old app stays until the new one is confirmed
 
@@ -349,7 +330,7 @@ class AttackReviewTwoIT extends KeycloakIT {
     void anIssuedPassIsAskedOnEveryFlowWhateverItsStepSays() throws Exception {
         String realm = importDemoRealmCopy("group-totp-attacks-2-pass-flows", Map.of(), rep -> {
             rep.setBruteForceProtected(false);
-            rep.setSmtpServer(Map.of("host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()), "from", "keycloak@example.org"));
+            rep.setSmtpServer(mail.smtpServer());
             rep.getAuthenticatorConfig().stream().filter(c -> c.getAlias().equals("group-totp-reset-credentials-demo"))
                     .forEach(c -> c.getConfig().put("resetPass", "off"));
         });
@@ -357,16 +338,7 @@ class AttackReviewTwoIT extends KeycloakIT {
         enrol(user);
         resetUser(user, Map.of("reason", "phone lost"));
 
-        Browser browser = new Browser();
-        Page login = openLogin(browser, realm, null);
-        Page forgot = browser.get(login.document().selectFirst("a[href*=reset-credentials]").absUrl("href"));
-        int before = mail.getReceivedMessages().length;
-        browser.submit(forgot, "#kc-reset-password-form", Map.of("username", user.username()));
-        assertTrue(mail.waitForIncomingEmail(10_000, before + 1));
-        Matcher link = Pattern.compile("(http://[^\\s\"<>]+action-token[^\\s\"<>]+)")
-                .matcher(GreenMailUtil.getBody(mail.getReceivedMessages()[before]).replace("=\r\n", "").replace("=3D", "="));
-        assertTrue(link.find());
-        Page afterLink = browser.get(link.group(1).replace("&amp;", "&"));
+        Page afterLink = mail.followResetLink(this, new Browser(), realm, user.username());
 
         assertTrue(afterLink.has("#group-totp-reset-pass-form"), "the issued pass, though this flow's step says resetPass=off: " + afterLink);
         assertFalse(afterLink.has("#kc-totp-secret-key"));
@@ -379,7 +351,8 @@ class AttackReviewTwoIT extends KeycloakIT {
         TestUser enrolled = newUserIn(REALM2, "/staff");
         AuthenticatorApp app = enrol(enrolled);
         TestUser mustEnrol = newUserIn(REALM2, "/staff");
-        Response wrongPassword = passwordGrant(enrolled, "not-the-password", null);
+        // The control: Keycloak's answer to wrong credentials, from a user who does not exist (nobody's brute-force count).
+        Response wrongPassword = passwordGrant(new TestUser(REALM2, "none", "no-such-user-" + enrolled.username(), "x"), "x", null);
 
         for (Response refused : List.of(passwordGrant(enrolled, enrolled.password(), null), passwordGrant(enrolled, enrolled.password(), "12345"),
                 passwordGrant(enrolled, enrolled.password(), app.wrongCode()), passwordGrant(mustEnrol, mustEnrol.password(), null))) {

@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,19 +17,17 @@ import org.junit.jupiter.api.Test;
 class ResetCredentialsIT extends KeycloakIT {
 
     static final String MAIL_REALM = "group-totp-reset-credentials";
-    static GreenMail mail;
+    static Mailbox mail;
 
     @BeforeAll
-    static void startMailServerAndRealm() throws Exception {
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        mail.start();
-        importDemoRealmCopy(MAIL_REALM, Map.of(), realm -> realm.setSmtpServer(Map.of(
-                "host", "127.0.0.1", "port", String.valueOf(mail.getSmtp().getPort()), "from", "keycloak@example.org")));
+    static void startMailServerAndRealm() {
+        mail = Mailbox.start();
+        importDemoRealmCopy(MAIL_REALM, Map.of(), realm -> realm.setSmtpServer(mail.smtpServer()));
     }
 
     @AfterAll
     static void stopMailServer() {
-        mail.stop();
+        mail.close();
     }
 
     /**
@@ -43,15 +35,7 @@ class ResetCredentialsIT extends KeycloakIT {
      * new password only after the flow (as a required action), so the step comes first.
      */
     private Page followResetLink(Browser browser, TestUser user) throws Exception {
-        Page login = openLogin(browser, MAIL_REALM, null);
-        Page forgot = browser.get(login.document().selectFirst("a[href*=reset-credentials]").absUrl("href"));
-        int before = mail.getReceivedMessages().length;
-        browser.submit(forgot, "#kc-reset-password-form", Map.of("username", user.username()));
-        assertTrue(mail.waitForIncomingEmail(10_000, before + 1), "reset e-mail received");
-        MimeMessage message = mail.getReceivedMessages()[before];
-        Matcher link = Pattern.compile("(http://[^\\s\"<>]+action-token[^\\s\"<>]+)").matcher(GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "="));
-        assertTrue(link.find(), "link in the e-mail");
-        return browser.get(link.group(1).replace("&amp;", "&"));
+        return mail.followResetLink(this, browser, MAIL_REALM, user.username());
     }
 
     @Test

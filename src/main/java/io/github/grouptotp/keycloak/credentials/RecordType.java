@@ -1,5 +1,6 @@
 package io.github.grouptotp.keycloak.credentials;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -45,6 +46,35 @@ public abstract class RecordType<T> {
     /** Secret data stored with the record (e.g. a hash), or null. */
     protected String secretData(T record) {
         return null;
+    }
+
+    /**
+     * A record that is one instant in one field, e.g. {@code {"before": "..."}}.
+     *
+     * @param unreadable what a record that cannot be read counts as
+     */
+    public static RecordType<Instant> instant(String credentialType, String field, String label, Instant unreadable) {
+        return new RecordType<>(credentialType) {
+            @Override
+            protected String label(Instant value) {
+                return label;
+            }
+
+            @Override
+            protected Map<String, Object> data(Instant value) {
+                return Map.of(field, value.toString());
+            }
+
+            @Override
+            protected Instant parse(Map<?, ?> data, StoredRecord stored) {
+                return Instant.parse((String) data.get(field));
+            }
+
+            @Override
+            protected Instant unreadable(String why) {
+                return unreadable;
+            }
+        };
     }
 
     /** What the store passes to {@link #parse} besides the data. */

@@ -1,7 +1,6 @@
 package io.github.grouptotp.keycloak.enrolment;
 
 import java.time.Instant;
-import java.util.Map;
 
 import org.keycloak.models.UserModel;
 
@@ -20,28 +19,8 @@ public final class SecondFactors {
 
     public static final String CREDENTIAL_TYPE = "group-totp-second-factor";
 
-    static final RecordType<Instant> TYPE = new RecordType<>(CREDENTIAL_TYPE) {
-        @Override
-        protected String label(Instant since) {
-            return "Has had a second factor since " + since;
-        }
-
-        @Override
-        protected Map<String, Object> data(Instant since) {
-            return Map.of("since", since.toString());
-        }
-
-        @Override
-        protected Instant parse(Map<?, ?> data, StoredRecord stored) {
-            return Instant.parse((String) data.get("since"));
-        }
-
-        /** A record that cannot be read still says the user had a factor: no password-only set-up. */
-        @Override
-        protected Instant unreadable(String why) {
-            return Instant.EPOCH;
-        }
-    };
+    /** An unreadable record still says the user had a factor: no password-only set-up. */
+    static final RecordType<Instant> TYPE = RecordType.instant(CREDENTIAL_TYPE, "since", "The user has had a second factor", Instant.EPOCH);
 
     private SecondFactors() {
     }

@@ -88,17 +88,23 @@ public final class TotpCredentials {
     }
 
     /**
-     * Stores a new OTP credential, made from the realm policy and this secret, if {@code code} is valid for it.
+     * Stores a new OTP credential, made from the realm policy and this secret, if {@code code} is valid for it, in place
+     * of {@code replaced} (removed first: Keycloak refuses a second authenticator of the same name). Run in its own
+     * transaction: should storing fail after the removal, the exception rolls both back.
      *
-     * @return the new credential's id; empty (nothing stored) for a wrong code
+     * @return the new credential's id; empty (nothing changed) for a wrong code
      */
-    static Optional<String> store(KeycloakSession session, RealmModel realm, UserModel user, String secret, String code) {
+    static Optional<String> replace(KeycloakSession session, RealmModel realm, UserModel user, String secret, String code,
+                                    Collection<CredentialModel> replaced) {
         OTPPolicy policy = realm.getOTPPolicy();
         OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, secret);
         // Check before storing: createOTPCredential stores first and validates after.
-        if (!CredentialValidation.validOTP(code, credential, policy.getLookAheadWindow())
-                || !CredentialHelper.createOTPCredential(session, realm, user, code, credential)) {
+        if (!CredentialValidation.validOTP(code, credential, policy.getLookAheadWindow())) {
             return Optional.empty();
+        }
+        replaced.forEach(old -> user.credentialManager().removeStoredCredentialById(old.getId()));
+        if (!CredentialHelper.createOTPCredential(session, realm, user, code, credential)) {
+            throw new IllegalStateException("a code valid for the new secret was refused by Keycloak");
         }
         return user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .max(Comparator.comparing(CredentialModel::getCreatedDate, Comparator.nullsFirst(Comparator.naturalOrder())))

@@ -150,11 +150,10 @@ public final class TotpEnrolment {
                         return new Stored(Outcome.VOID, null, List.of());
                     }
                     List<CredentialModel> old = txUser.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList();
-                    Optional<String> created = TotpCredentials.store(txSession, txRealm, txUser, secret, typed.code());
+                    Optional<String> created = TotpCredentials.replace(txSession, txRealm, txUser, secret, typed.code(), old);
                     if (created.isEmpty()) {
                         return new Stored(Outcome.INVALID, null, List.of());
                     }
-                    old.forEach(c -> txUser.credentialManager().removeStoredCredentialById(c.getId()));
                     SecondFactors.noteIfMissing(txUser);
                     completion.complete(txUser);
                     return new Stored(Outcome.VALID, created.get(), old);

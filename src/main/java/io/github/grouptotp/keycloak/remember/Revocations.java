@@ -1,7 +1,6 @@
 package io.github.grouptotp.keycloak.remember;
 
 import java.time.Instant;
-import java.util.Map;
 
 import org.keycloak.models.UserModel;
 
@@ -19,28 +18,8 @@ public final class Revocations {
 
     public static final String CREDENTIAL_TYPE = "group-totp-remember-revoked";
 
-    static final RecordType<Instant> TYPE = new RecordType<>(CREDENTIAL_TYPE) {
-        @Override
-        protected String label(Instant before) {
-            return "Remembered browsers revoked";
-        }
-
-        @Override
-        protected Map<String, Object> data(Instant before) {
-            return Map.of("before", before.toString());
-        }
-
-        @Override
-        protected Instant parse(Map<?, ?> data, StoredRecord stored) {
-            return Instant.parse((String) data.get("before"));
-        }
-
-        /** A record that cannot be read revokes everything: it was written to revoke. */
-        @Override
-        protected Instant unreadable(String why) {
-            return Instant.MAX;
-        }
-    };
+    /** An unreadable record revokes everything: it was written to revoke. */
+    static final RecordType<Instant> TYPE = RecordType.instant(CREDENTIAL_TYPE, "before", "Remembered browsers revoked", Instant.MAX);
 
     private Revocations() {
     }
