@@ -7,12 +7,16 @@ cd "$(dirname "$0")"
 # Builds the provider JAR and unpacks the Keycloak distribution of pom.xml's keycloak.version into target/
 # (KEYCLOAK_VERSION=26.0.8 ./demo.sh runs the demo on another supported release).
 version=${KEYCLOAK_VERSION:-$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)}
+# The provider JAR of this pom's version, exactly: target/ also holds its -sources and -javadoc JARs (whose
+# META-INF/services would register every provider twice), and maybe an older version's JAR.
+project_version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 mvn -B -q -DskipTests -Dkeycloak.version="$version" verify
 
 kc_home="target/keycloak-${version}/"
 port=${PORT:-8080}
 management_port=${MANAGEMENT_PORT:-9000}
-cp target/keycloak-group-totp-*.jar "${kc_home}providers/"
+rm -f "${kc_home}providers/"keycloak-group-totp-*.jar
+cp "target/keycloak-group-totp-${project_version}.jar" "${kc_home}providers/"
 # The demo starts from realm-export.json every time: Keycloak would not re-import an existing realm.
 rm -rf "${kc_home}data/h2"
 mkdir -p "${kc_home}data/import"

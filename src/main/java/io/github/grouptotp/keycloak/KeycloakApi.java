@@ -28,12 +28,15 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
  * The few Keycloak calls whose signatures differ between the supported Keycloak 26 releases (26.0 to 26.7), chosen
  * once at start-up; everything else the extension calls is the same in all of them (the JAR is compiled against
  * 26.0). No fallback grants anything: where a call is missing, the older call with the same effect is used, and the
- * admin resource answers 503 rather than guess at permissions.
+ * admin resource answers 503 rather than guess at permissions. Tested on the newest patch of every minor: 26.0.8,
+ * 26.1.4, 26.2.5, 26.3.5, 26.4.7, 26.5.6, 26.6.4 and 26.7.5 (the README's table and the GitHub workflow's matrix).
  *
  * <ul>
  *   <li>{@code AuthenticationFlowContext.success(String credentialType)} (26.3+): records which credential the
  *       login used; before, {@code success()}.</li>
- *   <li>{@code BruteForceProtector.failedLogin(..., Set<String> categories)} (26.7+); before, without categories.</li>
+ *   <li>{@code BruteForceProtector.failedLogin}: the protector counts OTP failures apart from password failures from
+ *       26.6 on (keycloak#46164, PR #46168), with one {@code String authenticationCategory} in 26.6 and a
+ *       {@code Set<String>} of categories from 26.7; 26.0 to 26.5 have it without a category.</li>
  *   <li>The direct grant answers a wrong password with 401 before 26.6 and 400 from 26.6 on; the direct-grant step
  *       answers every refusal the same way, so it must know which.</li>
  *   <li>The admin permission evaluator moved from {@code ...admin.permissions} to {@code ...admin.fgap} (26.3+), which
@@ -44,7 +47,7 @@ public final class KeycloakApi {
 
     private static final Logger LOG = Logger.getLogger(KeycloakApi.class);
 
-    /** The releases this JAR is built and tested for. */
+    /** The releases this JAR is built and tested for: every Keycloak 26 minor from 26.0 to 26.7. */
     static final Pattern SUPPORTED = Pattern.compile("26\\.[0-7]\\..*");
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
@@ -52,6 +55,8 @@ public final class KeycloakApi {
             MethodType.methodType(void.class, String.class));
     private static final MethodHandle FAILED_LOGIN_WITH_CATEGORIES = find(BruteForceProtector.class, "failedLogin",
             MethodType.methodType(void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class, Set.class));
+    private static final MethodHandle FAILED_LOGIN_WITH_CATEGORY = find(BruteForceProtector.class, "failedLogin",
+            MethodType.methodType(void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class, String.class));
     private static final MethodHandle FAILED_LOGIN = find(BruteForceProtector.class, "failedLogin",
             MethodType.methodType(void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class));
     private static final Optional<UserPermissionsApi> USER_PERMISSIONS =
@@ -70,6 +75,10 @@ public final class KeycloakApi {
         if (version == null || !SUPPORTED.matcher(version).matches()) {
             LOG.warnf("keycloak-group-totp is made and tested for Keycloak 26.0 to 26.7; this server is Keycloak %s. "
                     + "It may work, but is not tested here.", version);
+        }
+        if (FAILED_LOGIN_WITH_CATEGORIES == null && FAILED_LOGIN_WITH_CATEGORY == null && FAILED_LOGIN == null) {
+            LOG.errorf("keycloak-group-totp: this Keycloak (%s) has no BruteForceProtector.failedLogin it knows; "
+                    + "a wrong code on the reset's code page fails the request", version);
         }
         if (USER_PERMISSIONS.isEmpty()) {
             LOG.errorf("keycloak-group-totp: this Keycloak (%s) has neither admin permission API it knows; "
@@ -106,6 +115,8 @@ public final class KeycloakApi {
                                    UriInfo uriInfo, String category) {
         if (FAILED_LOGIN_WITH_CATEGORIES != null) {
             invoke(FAILED_LOGIN_WITH_CATEGORIES, protector, realm, user, connection, uriInfo, Set.of(category));
+        } else if (FAILED_LOGIN_WITH_CATEGORY != null) {
+            invoke(FAILED_LOGIN_WITH_CATEGORY, protector, realm, user, connection, uriInfo, category);
         } else {
             invoke(FAILED_LOGIN, protector, realm, user, connection, uriInfo);
         }

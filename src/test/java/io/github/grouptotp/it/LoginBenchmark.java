@@ -74,7 +74,7 @@ public final class LoginBenchmark {
         StringBuilder out = new StringBuilder();
         out.append("## Logins (scripts/benchmark-logins.sh)\n\n").append(machine()).append('\n');
         out.append(String.format(Locale.ROOT, "Settings: %d rounds x %d logins per mode, concurrency %d, one Keycloak %s in dev mode.%n%n",
-                ROUNDS, LOGINS_PER_MODE, CONCURRENCY, "26.7.3"));
+                ROUNDS, LOGINS_PER_MODE, CONCURRENCY, KeycloakServer.version()));
         Map<String, Double> smallCpu = null;
         for (Realm realm : List.of(small, large)) {
             Map<String, List<ModeResult>> results = measure(realm);

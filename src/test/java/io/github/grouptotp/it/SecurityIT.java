@@ -21,7 +21,7 @@ import org.keycloak.models.utils.HmacOTP;
 
 /**
  * Forged and replayed input: nothing an attacker posts changes a user's credentials or gets a login without the
- * second factor. Each test is one case of the README's security test list.
+ * second factor. Each test is one case of the security test cases in docs/security.md.
  */
 class SecurityIT extends KeycloakIT {
 

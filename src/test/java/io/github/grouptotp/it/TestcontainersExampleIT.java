@@ -20,7 +20,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 class TestcontainersExampleIT {
 
     @Container
-    static final KeycloakContainer KEYCLOAK = new KeycloakContainer("quay.io/keycloak/keycloak:26.7.3")
+    static final KeycloakContainer KEYCLOAK = new KeycloakContainer("quay.io/keycloak/keycloak:26.7.5")
             .withProviderLibsFrom(List.of(new File(System.getProperty("provider.jar", "target/keycloak-group-totp.jar"))))
             .withRealmImportFile("/realm-export.json");
 
