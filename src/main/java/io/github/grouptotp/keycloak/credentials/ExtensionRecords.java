@@ -35,12 +35,12 @@ public final class ExtensionRecords {
         try {
             Map<?, ?> data = JsonSerialization.readValue(credentialData, Map.class);
             if (data == null) {
-                return type.unreadable("the " + type.credentialType() + " record has no data");
+                return type.unreadable(type.what() + " has no data");
             }
             return type.parse(data, stored);
         } catch (IOException | RuntimeException e) {
             // Never the stored text: it would put whatever is in the record into a log.
-            return type.unreadable("the " + type.credentialType() + " record is not readable (" + e.getClass().getSimpleName() + ")");
+            return type.unreadable(type.what() + " is not readable (" + e.getClass().getSimpleName() + ")");
         }
     }
 

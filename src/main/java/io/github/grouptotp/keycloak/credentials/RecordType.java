@@ -43,6 +43,11 @@ public abstract class RecordType<T> {
      */
     protected abstract T unreadable(String why);
 
+    /** How a log line names a record of this type, e.g. "the grace record". */
+    protected String what() {
+        return "the " + credentialType + " record";
+    }
+
     /** Secret data stored with the record (e.g. a hash), or null. */
     protected String secretData(T record) {
         return null;

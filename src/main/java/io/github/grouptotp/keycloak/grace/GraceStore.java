@@ -23,6 +23,11 @@ public final class GraceStore {
 
     public static final RecordType<GraceRecord> TYPE = new RecordType<>(CREDENTIAL_TYPE) {
         @Override
+        protected String what() {
+            return "the grace record";
+        }
+
+        @Override
         protected String label(GraceRecord record) {
             return "Two-step verification grace period";
         }
