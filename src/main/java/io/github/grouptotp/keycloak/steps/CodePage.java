@@ -39,9 +39,6 @@ final class CodePage {
     }
 
     static StepResult answer(LoginRequest request) {
-        if (request.formHas(TotpPages.FIELD_USE_RECOVERY) && RecoveryCodes.usable(request)) {
-            return RecoveryCodePage.show(request, null);
-        }
         TotpCredentials.TypedCode typed = TotpCredentials.typed(request.realm(), request.user(), request.formValue(TotpPages.FIELD_OTP));
         if (!typed.wellFormed()) {
             // Input that cannot be a code guesses nothing: not counted as an attempt.
@@ -59,6 +56,6 @@ final class CodePage {
         }
         RememberedBrowserCookie.issueIfEnabled(request.session(), request.realm(), request.user(), matched[0],
                 request.config().rememberHours(), LoginRecord.now());
-        return Steps.finish(request, StepResult.Done.with(LoginOutcome.VERIFIED));
+        return StepResult.Done.with(LoginOutcome.VERIFIED);
     }
 }

@@ -82,6 +82,6 @@ final class EnrolPage {
         }
         RememberedBrowserCookie.issueIfEnabled(request.session(), request.realm(), request.user(), credentialId,
                 request.config().rememberHours(), LoginRecord.now());
-        return RecoveryCodesPage.offer(request).orElseGet(() -> Steps.finish(request, StepResult.Done.with(reason)));
+        return RecoveryCodesPage.offer(request).orElseGet(() -> StepResult.Done.with(reason));
     }
 }

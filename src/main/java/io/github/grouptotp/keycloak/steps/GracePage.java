@@ -52,7 +52,7 @@ final class GracePage {
             request.loginErrorEvent().error(GRACE_OVER_EVENT_ERROR);
             return EnrolPage.begin(request, LoginOutcome.ENROLLED, new FormMessage(null, TotpPages.MSG_GRACE_OVER));
         }
-        return Steps.finish(request, new StepResult.Done(LoginOutcome.GRACE_SKIPPED, grace.deadline().orElseThrow(), false));
+        return new StepResult.Done(LoginOutcome.GRACE_SKIPPED, grace.deadline().orElseThrow(), false);
     }
 
     /** The user's grace period; stamps the grace start on first need and logs an unusable record (rate-limited). */

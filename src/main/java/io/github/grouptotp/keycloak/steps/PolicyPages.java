@@ -53,7 +53,7 @@ final class PolicyPages {
                     // auth_time then says): Keycloak re-authenticates, with a code, for a max_age that needs a recent one.
                     request.authSession().setClientNote(AuthenticationManager.AUTH_TIME_BROKER,
                             String.valueOf(rememberedSince.get().getEpochSecond()));
-                    return Steps.finish(request, StepResult.Done.without(LoginOutcome.REMEMBERED));
+                    return StepResult.Done.without(LoginOutcome.REMEMBERED);
                 }
                 return CodePage.show(request, null);
             }
@@ -65,7 +65,7 @@ final class PolicyPages {
                         : EnrolPage.begin(request, LoginOutcome.ENROLLED, null);
             }
             default -> {
-                return Steps.finish(request, StepResult.Done.without(decision.passOutcome()));
+                return StepResult.Done.without(decision.passOutcome());
             }
         }
     }

@@ -27,9 +27,6 @@ final class RecoveryCodePage {
     }
 
     static StepResult answer(LoginRequest request) {
-        if (request.formHas(TotpPages.FIELD_USE_CODE)) {
-            return CodePage.show(request, null);
-        }
         if (!RecoveryCodes.usable(request)) {
             // recoveryCodes switched off, or the codes removed, while the page was open: no recovery route.
             return new StepResult.Show(ErrorPages.sessionExpired(request));

@@ -35,7 +35,7 @@ final class RecoveryCodesPage {
 
     static StepResult answer(LoginRequest request) {
         if (RecoveryCodes.saveConfirmed(request)) {
-            return Steps.finish(request, StepResult.Done.with(TotpEnrolment.reason(request)));
+            return StepResult.Done.with(TotpEnrolment.reason(request));
         }
         return new StepResult.Show(RecoveryCodes.page(request, new FormMessage(TotpPages.FIELD_CODES_SAVED, TotpPages.MSG_CODES_NOT_SAVED)));
     }

@@ -6,8 +6,10 @@ import org.jboss.logging.Logger;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
+import io.github.grouptotp.keycloak.enrolment.RecoveryCodes;
 import io.github.grouptotp.keycloak.enrolment.SecondFactors;
 import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
+import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.keycloak.reset.PendingReset;
 import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.PolicyDecision;
@@ -36,7 +38,7 @@ public final class Steps {
         if (SecondFactors.lost(request.user())) {
             return new StepResult.Show(ErrorPages.factorLost(request));
         }
-        return PolicyPages.start(request, decision);
+        return ended(request, PolicyPages.start(request, decision));
     }
 
     /** The reset action: an admin's reset as at the step; a reset the user started asks the current code first. */
@@ -80,7 +82,14 @@ public final class Steps {
             LOG.debugf("user %s: form posted without a page shown by this step", request.user().getId());
             return new StepResult.Show(ErrorPages.sessionExpired(request));
         }
-        return switch (stage) {
+        // Between the code page and the recovery page the user may go back and forth.
+        if (stage == LoginRecord.Stage.CODE && request.formHas(TotpPages.FIELD_USE_RECOVERY) && RecoveryCodes.usable(request)) {
+            return RecoveryCodePage.show(request, null);
+        }
+        if (stage == LoginRecord.Stage.RECOVERY && request.formHas(TotpPages.FIELD_USE_CODE)) {
+            return CodePage.show(request, null);
+        }
+        return ended(request, switch (stage) {
             case CODE -> CodePage.answer(request);
             case RECOVERY -> RecoveryCodePage.answer(request);
             case GRACE -> GracePage.answer(request);
@@ -88,12 +97,14 @@ public final class Steps {
             case RECOVERY_CODES -> RecoveryCodesPage.answer(request);
             case CURRENT_CODE -> CurrentCodePage.answer(request);
             case RESET_PASS -> ResetPassPage.answer(request);
-        };
+        });
     }
 
-    /** The step is done: nothing of this login's pages is kept; the adapter records the outcome. */
-    static StepResult finish(LoginRequest request, StepResult.Done done) {
-        TotpEnrolment.end(request);
-        return done;
+    /** When the step is done, nothing of this login's pages is kept; the adapter records the outcome. */
+    private static StepResult ended(LoginRequest request, StepResult result) {
+        if (result instanceof StepResult.Done) {
+            TotpEnrolment.end(request);
+        }
+        return result;
     }
 }
