@@ -81,6 +81,7 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
             context.forceChallenge(invalidGrant()); // the guard sent the LOGIN_ERROR event with the reason
             return;
         }
+        SecondFactors.noteIfMissing(user);
         LoginMetrics.passed(context.getRealm(), LoginOutcome.VERIFIED);
         context.getEvent().detail(LoginRecord.EVENT_DETAIL, LoginOutcome.VERIFIED.eventDetail());
         KeycloakApi.success(context, OTPCredentialModel.TYPE);
