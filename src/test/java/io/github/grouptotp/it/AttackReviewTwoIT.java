@@ -399,6 +399,81 @@ class AttackReviewTwoIT extends KeycloakIT {
         admin.request().delete(USERS + "throttle", REALM2, "no-such-user").then().statusCode(404);
     }
 
+    // ------------------------------------------------ the per-user limit counts on every route that checks a secret
+
+    enum Route { BROWSER_CODE, RECOVERY_CODE, ONE_TIME_PASS, RESET_ACTION_PASS, DIRECT_GRANT }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Route.class)
+    void tenWrongSecretsOnOneRouteFillTheLimitAcrossLogins(Route route) {
+        String realm = route == Route.RESET_ACTION_PASS ? stockFlowRealm() : REALM2;
+        // Keycloak's stock flow enrols nobody: that user gets an authenticator as an admin would import one.
+        TestUser user = route == Route.RESET_ACTION_PASS
+                ? newUserWithCredentials(realm, List.of(Admin.otpCredential(org.keycloak.models.utils.HmacOTP.generateSecret(20))), "/staff")
+                : newUserIn(realm, "/staff");
+        Enrolment enrolment = route == Route.RESET_ACTION_PASS ? null : enrolIn(new Browser(), user);
+        String pass = route == Route.ONE_TIME_PASS || route == Route.RESET_ACTION_PASS
+                ? resetUser(user, Map.of("reason", "limit test")).getString("oneTimePass") : null;
+
+        int wrong = 0;
+        while (wrong < 10) {
+            if (route == Route.DIRECT_GRANT) {
+                passwordGrant(user, user.password(), enrolment.app().wrongCode());
+                wrong++;
+                continue;
+            }
+            Browser browser = new Browser();
+            Page page = secretPage(browser, user, route);
+            for (int inLogin = 0; inLogin < 4 && wrong < 10; inLogin++, wrong++) {
+                page = submitSecret(browser, page, route, wrongSecret(route, enrolment));
+                assertTrue(page.body().contains("not correct") || page.body().contains("not valid"), route + ", wrong " + (wrong + 1) + ": " + page);
+            }
+        }
+
+        Browser browser = new Browser();
+        Page page = secretPage(browser, user, route);
+        String right = route == Route.RECOVERY_CODE ? enrolment.recoveryCodes().get(0) : pass != null ? pass : enrolment.app().freshCode();
+        Page refused = submitSecret(browser, page, route == Route.DIRECT_GRANT ? Route.BROWSER_CODE : route, right);
+        assertTrue(refused.body().contains("is accepted until"), "the right secret is refused at the limit: " + refused.body());
+        // The control: the same right secret on a fresh page, once an admin cleared the limit, is accepted.
+        admin.request().delete(USERS + "throttle", realm, user.id()).then().statusCode(200);
+        Page accepted = submitSecret(browser, secretPage(browser, user, route), route == Route.DIRECT_GRANT ? Route.BROWSER_CODE : route, right);
+        assertTrue(accepted.loggedIn() || accepted.has("#group-totp-enrol-form"), "accepted once the limit is cleared: " + accepted);
+    }
+
+    private String stockFlowRealm() {
+        String name = "group-totp-attacks-2-stock-flow";
+        if (admin.keycloak().realms().findAll().stream().noneMatch(r -> r.getRealm().equals(name))) {
+            importDemoRealmCopy(name, Map.of(), rep -> {
+                rep.setBruteForceProtected(false);
+                rep.setBrowserFlow("browser");
+            });
+        }
+        return name;
+    }
+
+    /** The page of a new login where the route's secret is typed. */
+    private Page secretPage(Browser browser, TestUser user, Route route) {
+        Page page = loginWithPassword(browser, user);
+        return route == Route.RECOVERY_CODE ? browser.submit(page, "#group-totp-code-form", Map.of("recovery", "")) : page;
+    }
+
+    private Page submitSecret(Browser browser, Page page, Route route, String secret) {
+        return switch (route) {
+            case BROWSER_CODE, DIRECT_GRANT -> browser.submit(page, "#group-totp-code-form", Map.of("otp", secret));
+            case RECOVERY_CODE -> browser.submit(page, "#group-totp-recovery-form", Map.of("recoveryCodeInput", secret));
+            case ONE_TIME_PASS, RESET_ACTION_PASS -> browser.submit(page, "#group-totp-reset-pass-form", Map.of("oneTimePass", secret));
+        };
+    }
+
+    private static String wrongSecret(Route route, Enrolment enrolment) {
+        return switch (route) {
+            case BROWSER_CODE, DIRECT_GRANT -> enrolment.app().wrongCode();
+            case RECOVERY_CODE -> "AAAA-BBBB-CCCC";
+            case ONE_TIME_PASS, RESET_ACTION_PASS -> "BBBBB-BBBBB";
+        };
+    }
+
     // ------------------------------------------------ 12: the user's own way to forget every remembered browser
 
     @Test
