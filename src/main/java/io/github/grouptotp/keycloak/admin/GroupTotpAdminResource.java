@@ -54,7 +54,7 @@ import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.keycloak.guard.CodeThrottle;
-import io.github.grouptotp.keycloak.remind.ReminderRecord;
+import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.remind.Reminders;
 import io.github.grouptotp.keycloak.reset.OneTimePass;
 import io.github.grouptotp.keycloak.reset.PendingReset;

@@ -17,7 +17,7 @@ import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.GraceStore;
-import io.github.grouptotp.keycloak.remind.ReminderRecord;
+import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.guard.UserLock;
 import io.github.grouptotp.keycloak.rollout.Rollout;
 import io.github.grouptotp.policy.EnrolmentStatus;

@@ -32,7 +32,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.grace.GraceStore;
-import io.github.grouptotp.keycloak.remind.ReminderRecord;
+import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GraceRecord;
 import io.github.grouptotp.policy.GroupTotpConfig;
