@@ -58,7 +58,9 @@ import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.remind.Reminders;
 import io.github.grouptotp.keycloak.reset.OneTimePass;
 import io.github.grouptotp.keycloak.reset.PendingReset;
-import io.github.grouptotp.keycloak.rollout.Rollout;
+import io.github.grouptotp.keycloak.rollout.RolloutReport;
+import io.github.grouptotp.keycloak.rollout.RolloutSummary;
+import io.github.grouptotp.keycloak.rollout.SummaryQueries;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GracePeriod;
 import io.github.grouptotp.policy.GroupTotpConfig;
@@ -107,9 +109,9 @@ public class GroupTotpAdminResource {
     @GET
     @Path("summary")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> summary() {
+    public RolloutSummary summary() {
         auth.requireView();
-        Map<String, Object> summary = new Rollout(session, realm).summary();
+        RolloutSummary summary = SummaryQueries.read(session, realm);
         RolloutGauges.update(realm.getName(), summary);
         return summary;
     }
@@ -131,9 +133,9 @@ public class GroupTotpAdminResource {
         if (from < 0 || (max != null && (max < 1 || max > MAX_PAGE))) {
             throw new BadRequestException("first must be 0 or more and max from 1 to " + MAX_PAGE);
         }
-        Optional<Rollout.Status> statusFilter = Optional.ofNullable(status).map(value -> Rollout.Status.of(value)
+        Optional<RolloutReport.Status> statusFilter = Optional.ofNullable(status).map(value -> RolloutReport.Status.of(value)
                 .orElseThrow(() -> new BadRequestException("status must be one of enrolled, not_enrolled, grace, overdue")));
-        Rollout rollout = new Rollout(session, realm);
+        RolloutReport rollout = RolloutReport.of(session, realm);
         Optional<Set<String>> groupFilter = Optional.ofNullable(group).map(path -> rollout.subtree(path)
                 .orElseThrow(() -> new BadRequestException("No group " + path)));
         Optional<Integer> size = Optional.ofNullable(max).or(() -> csv ? Optional.empty() : Optional.of(DEFAULT_PAGE));
@@ -141,7 +143,7 @@ public class GroupTotpAdminResource {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("first", from);
             body.put("max", size.orElseThrow());
-            try (Stream<Rollout.Row> rows = rollout.report(statusFilter, groupFilter, from, size)) {
+            try (Stream<RolloutReport.Row> rows = rollout.rows(statusFilter, groupFilter, from, size)) {
                 body.put("users", rows.map(GroupTotpAdminResource::asJson).toList());
             }
             return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
@@ -150,8 +152,8 @@ public class GroupTotpAdminResource {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             writer.write(String.join(",", CSV_COLUMNS));
             writer.write("\r\n");
-            try (Stream<Rollout.Row> rows = rollout.report(statusFilter, groupFilter, from, size)) {
-                for (Rollout.Row row : (Iterable<Rollout.Row>) rows::iterator) {
+            try (Stream<RolloutReport.Row> rows = rollout.rows(statusFilter, groupFilter, from, size)) {
+                for (RolloutReport.Row row : (Iterable<RolloutReport.Row>) rows::iterator) {
                     writer.write(asCsv(row));
                     writer.write("\r\n");
                 }
@@ -392,7 +394,7 @@ public class GroupTotpAdminResource {
                 .build());
     }
 
-    private static Map<String, Object> asJson(Rollout.Row row) {
+    private static Map<String, Object> asJson(RolloutReport.Row row) {
         Map<String, Object> json = new LinkedHashMap<>();
         EnrolmentStatus status = row.status();
         json.put("username", row.username());
@@ -406,7 +408,7 @@ public class GroupTotpAdminResource {
         return json;
     }
 
-    private static String asCsv(Rollout.Row row) {
+    private static String asCsv(RolloutReport.Row row) {
         EnrolmentStatus status = row.status();
         return csv(List.of(row.username(), row.id(), String.valueOf(status.enrolled()),
                 status.graceStart().map(Instant::toString).orElse(""),

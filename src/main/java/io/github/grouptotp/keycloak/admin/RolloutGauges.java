@@ -1,11 +1,12 @@
 package io.github.grouptotp.keycloak.admin;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
@@ -17,7 +18,8 @@ import org.keycloak.timer.ScheduledTask;
 import org.keycloak.timer.TimerProvider;
 
 import io.github.grouptotp.keycloak.StepConfigs;
-import io.github.grouptotp.keycloak.rollout.Rollout;
+import io.github.grouptotp.keycloak.rollout.RolloutSummary;
+import io.github.grouptotp.keycloak.rollout.SummaryQueries;
 
 /**
  * The rollout summary's counts as gauges per realm, in Keycloak's own Micrometer registry:
@@ -29,10 +31,16 @@ import io.github.grouptotp.keycloak.rollout.Rollout;
 final class RolloutGauges implements ScheduledTask {
 
     static final long INTERVAL_MILLIS = Duration.ofMinutes(5).toMillis();
-    private static final Map<String, String> GAUGES = Map.of("required", "required", "enrolled", "enrolled",
-            "inGrace", "in.grace", "overdue", "overdue", "optional", "optional", "exempt", "exempt");
-    private static final Map<String, Map<String, Number>> COUNTS = new ConcurrentHashMap<>();
+    private static final List<Count> GAUGES = List.of(new Count("required", "required", RolloutSummary::required),
+            new Count("enrolled", "enrolled", RolloutSummary::enrolled), new Count("inGrace", "in.grace", RolloutSummary::inGrace),
+            new Count("overdue", "overdue", RolloutSummary::overdue), new Count("optional", "optional", RolloutSummary::optional),
+            new Count("exempt", "exempt", RolloutSummary::exempt));
+    private static final Map<String, RolloutSummary> COUNTS = new ConcurrentHashMap<>();
     private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
+
+    /** One of the summary's counts (its JSON key), and the gauge it goes under. */
+    private record Count(String key, String gauge, ToLongFunction<RolloutSummary> value) {
+    }
 
     static void schedule(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
@@ -47,20 +55,18 @@ final class RolloutGauges implements ScheduledTask {
                 .filter(realm -> StepConfigs.browserStepConfig(realm).isPresent())
                 .forEach(realm -> {
                     session.getContext().setRealm(realm);
-                    update(realm.getName(), new Rollout(session, realm).summary());
+                    update(realm.getName(), SummaryQueries.read(session, realm));
                 });
     }
 
     /** The counts of one realm's summary become its gauges' values. */
-    static void update(String realm, Map<String, Object> summary) {
-        Map<String, Number> counts = new HashMap<>();
-        GAUGES.keySet().forEach(key -> counts.put(key, (Number) summary.get(key)));
-        COUNTS.put(realm, counts);
+    static void update(String realm, RolloutSummary summary) {
+        COUNTS.put(realm, summary);
         if (REGISTERED.add(realm)) {
-            GAUGES.forEach((key, name) -> Gauge.builder("group.totp." + name + ".users",
-                            () -> COUNTS.getOrDefault(realm, Map.of()).getOrDefault(key, 0))
+            GAUGES.forEach(count -> Gauge.builder("group.totp." + count.gauge() + ".users",
+                            () -> Optional.ofNullable(COUNTS.get(realm)).map(count.value()::applyAsLong).orElse(0L))
                     .tag("realm", realm)
-                    .description("Users of the realm that the Group TOTP policy counts as " + key)
+                    .description("Users of the realm that the Group TOTP policy counts as " + count.key())
                     .register(Metrics.globalRegistry));
         }
     }
