@@ -27,6 +27,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.remind.Reminders;
+import io.github.grouptotp.keycloak.rollout.RolloutGauges;
 import io.github.grouptotp.keycloak.rollout.RolloutReport;
 import io.github.grouptotp.keycloak.rollout.RolloutSummary;
 import io.github.grouptotp.keycloak.rollout.SummaryQueries;

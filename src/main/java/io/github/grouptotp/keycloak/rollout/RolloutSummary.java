@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where a realm stands in the rollout, as {@code GET /admin/realms/{realm}/group-totp/summary} answers it: each
  * component is a key of the JSON answer, and the names and shapes are a contract with admins' scripts and with the
- * gauges ({@code RolloutGauges}). Read by {@link SummaryQueries}.
+ * metrics, which are its counts.
  *
  * @param required         users the browser flow's step requires
  * @param enrolled         of them, those with an authenticator

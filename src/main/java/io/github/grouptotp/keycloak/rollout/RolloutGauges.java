@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak.admin;
+package io.github.grouptotp.keycloak.rollout;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,15 +11,11 @@ import java.util.function.ToLongFunction;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.ScheduledTask;
-import org.keycloak.timer.TimerProvider;
 
+import io.github.grouptotp.keycloak.ExtensionTimer;
 import io.github.grouptotp.keycloak.StepConfigs;
-import io.github.grouptotp.keycloak.rollout.RolloutSummary;
-import io.github.grouptotp.keycloak.rollout.SummaryQueries;
 
 /**
  * The rollout summary's counts as gauges per realm, in Keycloak's own Micrometer registry:
@@ -28,7 +24,7 @@ import io.github.grouptotp.keycloak.rollout.SummaryQueries;
  * label {@code realm}. A scrape reads the last counts; they are computed every 5 minutes on each node (Keycloak's
  * timer) and whenever an admin reads the summary, never on a scrape.
  */
-final class RolloutGauges implements ScheduledTask {
+public final class RolloutGauges implements ScheduledTask {
 
     static final long INTERVAL_MILLIS = Duration.ofMinutes(5).toMillis();
     private static final List<Count> GAUGES = List.of(new Count("required", "required", RolloutSummary::required),
@@ -42,9 +38,12 @@ final class RolloutGauges implements ScheduledTask {
     private record Count(String key, String gauge, ToLongFunction<RolloutSummary> value) {
     }
 
-    static void schedule(KeycloakSessionFactory factory) {
-        KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
-                .scheduleTask(new RolloutGauges(), INTERVAL_MILLIS, "group-totp-rollout-gauges"));
+    private RolloutGauges() {
+    }
+
+    /** The timer that recomputes every realm's gauges. */
+    public static ExtensionTimer timer() {
+        return new ExtensionTimer("group-totp-rollout-gauges", INTERVAL_MILLIS, new RolloutGauges());
     }
 
     @Override
@@ -60,7 +59,7 @@ final class RolloutGauges implements ScheduledTask {
     }
 
     /** The counts of one realm's summary become its gauges' values. */
-    static void update(String realm, RolloutSummary summary) {
+    public static void update(String realm, RolloutSummary summary) {
         COUNTS.put(realm, summary);
         if (REGISTERED.add(realm)) {
             GAUGES.forEach(count -> Gauge.builder("group.totp." + count.gauge() + ".users",
