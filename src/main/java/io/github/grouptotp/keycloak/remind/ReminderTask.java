@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.cluster.ExecutionResult;
 import org.keycloak.models.KeycloakSession;
@@ -13,8 +14,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.ScheduledTask;
-import org.keycloak.timer.TimerProvider;
 
+import io.github.grouptotp.keycloak.ExtensionTimer;
 import io.github.grouptotp.keycloak.StepConfigs;
 
 /**
@@ -26,6 +27,11 @@ import io.github.grouptotp.keycloak.StepConfigs;
 public final class ReminderTask implements ScheduledTask {
 
     public static final long DEFAULT_INTERVAL_SECONDS = 3600;
+    /**
+     * The interval's option, in the scope of the admin resource's provider that starts this timer:
+     * {@code --spi-admin-realm-restapi-extension-group-totp-reminder-interval-seconds}.
+     */
+    static final String INTERVAL_OPTION = "reminderIntervalSeconds";
     private static final Logger LOG = Logger.getLogger(ReminderTask.class);
     /** Outside a request Keycloak knows its public URL only from its hostname setting or the realm's frontend URL. */
     private static final URI UNKNOWN_BASE = URI.create("http://group-totp-reminders.invalid/");
@@ -33,9 +39,33 @@ public final class ReminderTask implements ScheduledTask {
     /** What keeps a realm from being reminded is said once per node start: reminders are on by default, SMTP may never be. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
-    public static void schedule(KeycloakSessionFactory factory, long intervalSeconds) {
-        KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
-                .scheduleTask(new ReminderTask(), intervalSeconds * 1000, "group-totp-reminders"));
+    private ReminderTask() {
+    }
+
+    /**
+     * The timer that sends the reminders, every {@code reminder-interval-seconds} of {@code config} (a whole number of
+     * 1 or more; anything else is logged and means the default, an hour).
+     */
+    public static ExtensionTimer timer(Config.Scope config) {
+        return new ExtensionTimer("group-totp-reminders", intervalSeconds(config.get(INTERVAL_OPTION)) * 1000, new ReminderTask());
+    }
+
+    static long intervalSeconds(String option) {
+        if (option == null || option.isBlank()) {
+            return DEFAULT_INTERVAL_SECONDS;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(option.trim());
+        } catch (NumberFormatException notANumber) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            LOG.errorf("reminder-interval-seconds '%s' is not a whole number of seconds of 1 or more; reminders are sent "
+                    + "every %d seconds", option, DEFAULT_INTERVAL_SECONDS);
+            return DEFAULT_INTERVAL_SECONDS;
+        }
+        return seconds;
     }
 
     @Override

@@ -17,9 +17,9 @@ import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.GraceStore;
-import io.github.grouptotp.keycloak.remind.ReminderRecord;
+import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.guard.UserLock;
-import io.github.grouptotp.keycloak.rollout.Rollout;
+import io.github.grouptotp.keycloak.rollout.RolloutReport;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.ReminderSchedule;
@@ -74,11 +74,11 @@ public final class Reminders {
         }
         Instant now = LoginRecord.now();
         // Who may be due, read completely before any user is locked: the report's rows, nothing stored yet counted.
-        List<String> candidates = new Rollout(session, realm)
-                .report(Optional.of(Rollout.Status.GRACE), Optional.empty(), 0, Optional.empty())
+        List<String> candidates = RolloutReport.of(session, realm)
+                .rows(Optional.of(RolloutReport.Status.GRACE), Optional.empty(), 0, Optional.empty())
                 .filter(row -> row.status().deadline().isPresent())
                 .filter(row -> ReminderSchedule.due(config.reminderDays(), row.status().daysLeft(), Set.of()).isPresent())
-                .map(Rollout.Row::id)
+                .map(RolloutReport.Row::id)
                 .toList();
         int sent = 0;
         int skipped = 0;

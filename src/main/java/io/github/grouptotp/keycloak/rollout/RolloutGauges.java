@@ -1,23 +1,21 @@
-package io.github.grouptotp.keycloak.admin;
+package io.github.grouptotp.keycloak.rollout;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.ScheduledTask;
-import org.keycloak.timer.TimerProvider;
 
+import io.github.grouptotp.keycloak.ExtensionTimer;
 import io.github.grouptotp.keycloak.StepConfigs;
-import io.github.grouptotp.keycloak.rollout.Rollout;
 
 /**
  * The rollout summary's counts as gauges per realm, in Keycloak's own Micrometer registry:
@@ -26,17 +24,26 @@ import io.github.grouptotp.keycloak.rollout.Rollout;
  * label {@code realm}. A scrape reads the last counts; they are computed every 5 minutes on each node (Keycloak's
  * timer) and whenever an admin reads the summary, never on a scrape.
  */
-final class RolloutGauges implements ScheduledTask {
+public final class RolloutGauges implements ScheduledTask {
 
     static final long INTERVAL_MILLIS = Duration.ofMinutes(5).toMillis();
-    private static final Map<String, String> GAUGES = Map.of("required", "required", "enrolled", "enrolled",
-            "inGrace", "in.grace", "overdue", "overdue", "optional", "optional", "exempt", "exempt");
-    private static final Map<String, Map<String, Number>> COUNTS = new ConcurrentHashMap<>();
+    private static final List<Count> GAUGES = List.of(new Count("required", "required", RolloutSummary::required),
+            new Count("enrolled", "enrolled", RolloutSummary::enrolled), new Count("inGrace", "in.grace", RolloutSummary::inGrace),
+            new Count("overdue", "overdue", RolloutSummary::overdue), new Count("optional", "optional", RolloutSummary::optional),
+            new Count("exempt", "exempt", RolloutSummary::exempt));
+    private static final Map<String, RolloutSummary> COUNTS = new ConcurrentHashMap<>();
     private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
 
-    static void schedule(KeycloakSessionFactory factory) {
-        KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
-                .scheduleTask(new RolloutGauges(), INTERVAL_MILLIS, "group-totp-rollout-gauges"));
+    /** One of the summary's counts (its JSON key), and the gauge it goes under. */
+    private record Count(String key, String gauge, ToLongFunction<RolloutSummary> value) {
+    }
+
+    private RolloutGauges() {
+    }
+
+    /** The timer that recomputes every realm's gauges. */
+    public static ExtensionTimer timer() {
+        return new ExtensionTimer("group-totp-rollout-gauges", INTERVAL_MILLIS, new RolloutGauges());
     }
 
     @Override
@@ -47,20 +54,18 @@ final class RolloutGauges implements ScheduledTask {
                 .filter(realm -> StepConfigs.browserStepConfig(realm).isPresent())
                 .forEach(realm -> {
                     session.getContext().setRealm(realm);
-                    update(realm.getName(), new Rollout(session, realm).summary());
+                    update(realm.getName(), SummaryQueries.read(session, realm));
                 });
     }
 
     /** The counts of one realm's summary become its gauges' values. */
-    static void update(String realm, Map<String, Object> summary) {
-        Map<String, Number> counts = new HashMap<>();
-        GAUGES.keySet().forEach(key -> counts.put(key, (Number) summary.get(key)));
-        COUNTS.put(realm, counts);
+    public static void update(String realm, RolloutSummary summary) {
+        COUNTS.put(realm, summary);
         if (REGISTERED.add(realm)) {
-            GAUGES.forEach((key, name) -> Gauge.builder("group.totp." + name + ".users",
-                            () -> COUNTS.getOrDefault(realm, Map.of()).getOrDefault(key, 0))
+            GAUGES.forEach(count -> Gauge.builder("group.totp." + count.gauge() + ".users",
+                            () -> Optional.ofNullable(COUNTS.get(realm)).map(count.value()::applyAsLong).orElse(0L))
                     .tag("realm", realm)
-                    .description("Users of the realm that the Group TOTP policy counts as " + key)
+                    .description("Users of the realm that the Group TOTP policy counts as " + count.key())
                     .register(Metrics.globalRegistry));
         }
     }

@@ -1,4 +1,4 @@
-package io.github.grouptotp.keycloak.remind;
+package io.github.grouptotp.keycloak.grace;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -18,7 +18,8 @@ import io.github.grouptotp.keycloak.credentials.RecordType;
  * Which e-mail reminders a user was sent before which deadline: a record of the extension's own credential type
  * {@value #CREDENTIAL_TYPE} ({@code {"deadline": "...", "days": [7, 1]}}), out of the user's reach like the grace
  * record. Reminders sent before another deadline do not count: a new grace period or a reset starts afresh. An
- * unreadable record counts as no reminder sent; the next reminder replaces it.
+ * unreadable record counts as no reminder sent; the next reminder replaces it. It lives beside the grace record because
+ * it belongs to a grace deadline: the reminders write it, a grant or a reset clears it, the rollout summary reads it.
  *
  * @param deadline the deadline the reminders were for; null for an unreadable record
  * @param days     the reminder days sent
