@@ -14,8 +14,8 @@ import io.github.grouptotp.policy.GroupMembershipLookup;
 import io.github.grouptotp.policy.Membership;
 
 /**
- * The configured group paths resolved to Keycloak groups, each looked up once: per login in the flow steps, once
- * for all users in the admin report. Subgroups count, as {@link UserModel#isMemberOf} does.
+ * The configured group paths resolved to Keycloak groups, each looked up once per login, for the flow steps.
+ * Subgroups count, as {@link UserModel#isMemberOf} does.
  */
 public final class ResolvedGroups {
 
