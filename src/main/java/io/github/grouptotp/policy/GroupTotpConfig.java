@@ -63,7 +63,7 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     /** How Keycloak joins the values of a multivalued config property. */
     static final String MULTIVALUE_SEPARATOR = "##";
 
-    public static final GroupTotpConfig DEFAULTS = from(Map.of());
+    public static final GroupTotpConfig DEFAULTS = from(null);
 
     public GroupTotpConfig {
         requiredGroups = List.copyOf(requiredGroups);
@@ -78,7 +78,10 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
         return graceDays > 0 || enforcementDate.isPresent();
     }
 
-    /** Reads the stored config of a step; {@code null} (a step never configured) gives the defaults. */
+    /**
+     * Reads the stored config of a step; {@code null} (a step never configured) gives the defaults. In a saved config
+     * a group list that is missing is empty: that is how Keycloak stores a list the admin emptied.
+     */
     public static GroupTotpConfig from(Map<String, String> stored) {
         Map<String, String> values = stored == null ? Map.of() : stored;
         List<String> problems = new ArrayList<>();
@@ -92,12 +95,20 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
             enforcementDate = Optional.empty();
         }
         return new GroupTotpConfig(
-                groupPaths(values.getOrDefault(REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
-                groupPaths(values.getOrDefault(OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
-                groupPaths(values.getOrDefault(EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
+                groupPaths(groupSetting(stored, REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
+                groupPaths(groupSetting(stored, OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
+                groupPaths(groupSetting(stored, EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
                 rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems),
                 reminderDays(values.get(REMINDER_DAYS), problems), resetPassRequired(values.get(RESET_PASS), problems),
                 resetPassHours(values.get(RESET_PASS_HOURS), problems), problems);
+    }
+
+    /**
+     * A group list of a saved config: Keycloak does not store an empty value (it drops the key when a config is saved),
+     * so in a saved config a missing key is a list the admin emptied; only a step never configured gets the default.
+     */
+    private static String groupSetting(Map<String, String> stored, String key, String defaultValue) {
+        return stored == null ? defaultValue : stored.getOrDefault(key, "");
     }
 
     /** Anything but a clear "off" asks for the pass: a typo must not let a password alone enrol a new phone. */

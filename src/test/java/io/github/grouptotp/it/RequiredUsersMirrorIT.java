@@ -34,8 +34,8 @@ import io.github.grouptotp.policy.TotpMode;
  * The rollout's query of the required users is the named mirror of the policy ({@code RequiredUsers} of
  * {@link GroupTotpPolicy}): one table of memberships goes through both, and the report and the summary must count
  * exactly the users the policy decides for the same memberships, under each setting of the groups (all groups there,
- * a missing required group beside one that exists, only missing required groups, no optional group that exists;
- * a setting saved empty is dropped by Keycloak, so it reads as its default, and is not one of them). The realms
+ * a missing required group beside one that exists, only missing required groups, no optional group that exists, no
+ * optional group at all: saved empty, which Keycloak stores as a missing key). The realms
  * have subgroups under the required, the optional and the exempt group, and a service account, which the policy
  * never sees at a browser login and the report never counts.
  */
@@ -68,7 +68,9 @@ class RequiredUsersMirrorIT extends KeycloakIT {
         ALL_GROUPS_EXIST("/staff", "/extranet", "/no-smartphone"),
         A_REQUIRED_GROUP_IS_MISSING("/staff##/renamed-staff", "/extranet", "/no-smartphone"),
         ONLY_MISSING_REQUIRED_GROUPS("/renamed-staff", "/extranet##/no-such-optional", "/no-smartphone##/no-such-exempt"),
-        NO_OPTIONAL_GROUP_EXISTS_AND_A_REQUIRED_ONE_IS_MISSING("/renamed-staff", "/no-such-optional", "/no-smartphone");
+        NO_OPTIONAL_GROUP_EXISTS_AND_A_REQUIRED_ONE_IS_MISSING("/renamed-staff", "/no-such-optional", "/no-smartphone"),
+        // Saved empty: Keycloak stores it as a missing key, which the step reads as no optional groups.
+        NO_OPTIONAL_GROUP_AND_A_MISSING_REQUIRED_ONE("/renamed-staff", "", "/no-smartphone");
 
         final Map<String, String> stepConfig;
 

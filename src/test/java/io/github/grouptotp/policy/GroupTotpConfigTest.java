@@ -23,6 +23,17 @@ class GroupTotpConfigTest {
     }
 
     @Test
+    void aGroupListMissingFromASavedConfigIsEmptyAsKeycloakStoresAnEmptiedOne() {
+        // Keycloak drops empty values when it stores a config: an emptied list arrives as a missing key.
+        GroupTotpConfig config = GroupTotpConfig.from(Map.of(GroupTotpConfig.REMEMBER_HOURS, "4"));
+
+        assertEquals(List.of(), config.requiredGroups());
+        assertEquals(List.of(), config.optionalGroups());
+        assertEquals(List.of(), config.exemptGroups());
+        assertEquals(4, config.rememberHours());
+    }
+
+    @Test
     void savedEmptyValueMeansNoGroupsNotTheDefault() {
         Map<String, String> stored = new HashMap<>();
         stored.put(GroupTotpConfig.REQUIRED_GROUPS, "");
