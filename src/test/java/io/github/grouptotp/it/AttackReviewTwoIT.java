@@ -156,7 +156,7 @@ class AttackReviewTwoIT extends KeycloakIT {
         // Within Keycloak's max_auth_age of the cookie's time: Keycloak itself does not re-authenticate.
         Page page = browser.get(authUrl(REALM2) + "&kc_action=" + kcAction);
 
-        assertTrue(page.has("#group-totp-code-form"), "a fresh code before " + action + ": " + page);
+        assertTrue(page.has("#group-totp-code-form"), "a fresh code before " + action + ": " + page + "\n" + page.body());
         assertTrue(page.body().contains("to confirm it is you"), page.body());
         assertEquals(1, admin.credentials(REALM2, user.id(), "otp").size());
         // The control: with the code, Keycloak's own page of the action follows.
