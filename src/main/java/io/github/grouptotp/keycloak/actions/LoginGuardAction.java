@@ -22,7 +22,7 @@ import io.github.grouptotp.keycloak.steps.Steps;
  *       credential, a new password, ...) in a login that gave none: one riding on an SSO session, which may rest on a
  *       remembered browser, for which Keycloak would not re-authenticate within {@code max_auth_age}.</li>
  * </ul>
- * Never assigned to users; not for {@code kc_action} itself.
+ * Never assigned to users by the extension.
  */
 public class LoginGuardAction extends EngineAction {
 
@@ -43,9 +43,14 @@ public class LoginGuardAction extends EngineAction {
         return Steps.confirmIdentity(request, TotpPages.MSG_CONFIRM_ACCOUNT_CHANGE);
     }
 
+    /**
+     * Supported, though never meant to be asked for: Keycloak 26.0 to 26.x treat every action that runs while a
+     * {@code kc_action} is pending as that action, and skip one that does not support it, which would skip this check.
+     * Cancelling it (Keycloak's {@code cancel-aia}) only shows it again: it stays on the login until the code.
+     */
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.NOT_SUPPORTED;
+        return InitiatedActionSupport.SUPPORTED;
     }
 
     @Override
