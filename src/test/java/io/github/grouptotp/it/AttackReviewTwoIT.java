@@ -159,6 +159,9 @@ class AttackReviewTwoIT extends KeycloakIT {
         assertTrue(page.has("#group-totp-code-form"), "a fresh code before " + action + ": " + page + "\n" + page.body());
         assertTrue(page.body().contains("to confirm it is you"), page.body());
         assertEquals(1, admin.credentials(REALM2, user.id(), "otp").size());
+        // Cancelling it as an application-initiated action (Keycloak's cancel-aia) only shows it again.
+        page = browser.submit(page, "#group-totp-code-form", Map.of("cancel-aia", "true"));
+        assertTrue(page.has("#group-totp-code-form"), "still the code before " + action + ": " + page);
         // The control: with the code, Keycloak's own page of the action follows.
         Page actionPage = browser.submit(page, "#group-totp-code-form", Map.of("otp", remembered.enrolment().app().freshCode()));
         assertFalse(actionPage.has("#group-totp-code-form"), actionPage.toString());
