@@ -212,8 +212,10 @@ class AttackReviewIT extends KeycloakIT {
         Page anyCode = thief.submit(thiefsQrPage, "#group-totp-enrol-form", Map.of("otp", "000000"));
         assertFalse(anyCode.loggedIn(), anyCode.toString());
         assertTrue(anyCode.has("#group-totp-code-form"), "the owner's new app's code is asked: " + anyCode);
-        Page ownQr = thief.submit(thiefsQrPage, "#group-totp-enrol-form", Map.of("otp", thiefsApp.freshCode()));
+        // A valid code of the thief's own QR code, posted to the page the server just served: not the owner's app's.
+        Page ownQr = thief.submit(anyCode, "#group-totp-code-form", Map.of("otp", thiefsApp.freshCode()));
         assertFalse(ownQr.loggedIn(), ownQr.toString());
+        assertTrue(ownQr.text("#input-error-otp").startsWith("That code is not correct."), ownQr.toString());
         assertEquals(1, admin.credentials(ATTACK_REALM, user.id(), "otp").size(), "only the owner's authenticator");
         loginWithCode(new Browser(), user, ownersApp);
     }
@@ -234,7 +236,16 @@ class AttackReviewIT extends KeycloakIT {
         Page anyCode = thief.submit(thiefsQrPage, "#group-totp-enrol-form", Map.of("otp", "000000"));
         assertFalse(anyCode.loggedIn(), anyCode.toString());
         assertTrue(anyCode.has("#group-totp-code-form"), anyCode.toString());
-        assertEquals(1, admin.credentials(STOCK_FLOW_REALM, user.id(), "otp").size());
+        // The second step of #59: a valid code of the thief's own QR code, on the page the server just served.
+        Page ownQr = thief.submit(anyCode, "#group-totp-code-form",
+                Map.of("otp", AuthenticatorApp.fromKey(thiefsQrPage.text("#kc-totp-secret-key")).freshCode()));
+        assertFalse(ownQr.loggedIn(), ownQr.toString());
+        assertTrue(ownQr.text("#input-error-otp").startsWith("That code is not correct."), ownQr.toString());
+        assertEquals(1, admin.credentials(STOCK_FLOW_REALM, user.id(), "otp").size(), "only the owner's authenticator");
+        // The control: the owner's app logs in (Keycloak's own OTP form in this flow).
+        Browser control = new Browser();
+        Page otpForm = loginWithPassword(control, user);
+        assertTrue(control.submit(otpForm, "#kc-otp-login-form", Map.of("otp", ownersApp.freshCode())).loggedIn());
     }
 
     // ---------------------------------------------------------------- 3: the reset's current-code page is capped
@@ -346,7 +357,7 @@ class AttackReviewIT extends KeycloakIT {
         }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Page>> answers = new ArrayList<>();
+        List<Future<Timed<Page>>> answers = new ArrayList<>();
         String wrongCode = app.wrongCode();
         try {
             for (int i = 0; i < 16; i++) {
@@ -354,14 +365,19 @@ class AttackReviewIT extends KeycloakIT {
                 Page codePage = codePages.get(i);
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return browser.submit(codePage, "#group-totp-code-form", Map.of("otp", wrongCode));
+                    return Timed.of(() -> browser.submit(codePage, "#group-totp-code-form", Map.of("otp", wrongCode)));
                 }));
             }
             start.countDown();
+            List<Timed<Page>> pages = new ArrayList<>();
+            for (Future<Timed<Page>> answer : answers) {
+                pages.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertInFlightTogether(pages);
             int checked = 0;
             int throttled = 0;
-            for (Future<Page> answer : answers) {
-                String message = answer.get(60, TimeUnit.SECONDS).text("#input-error-otp");
+            for (Timed<Page> answer : pages) {
+                String message = answer.value().text("#input-error-otp");
                 if (message.startsWith("That code is not correct.")) {
                     checked++;
                 } else if (message.contains("No code is accepted until")) {
@@ -456,20 +472,25 @@ class AttackReviewIT extends KeycloakIT {
         }
         ExecutorService pool = Executors.newFixedThreadPool(windows.size());
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Page>> answers = new ArrayList<>();
+        List<Future<Timed<Page>>> answers = new ArrayList<>();
         try {
             for (int i = 0; i < windows.size(); i++) {
                 Browser window = windows.get(i);
                 Page page = pages.get(i);
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return window.submit(page, "#group-totp-recovery-form", Map.of("recoveryCodeInput", codes.get(5)));
+                    return Timed.of(() -> window.submit(page, "#group-totp-recovery-form", Map.of("recoveryCodeInput", codes.get(5))));
                 }));
             }
             start.countDown();
+            List<Timed<Page>> timed = new ArrayList<>();
+            for (Future<Timed<Page>> answer : answers) {
+                timed.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertInFlightTogether(timed);
             int accepted = 0;
-            for (Future<Page> answer : answers) {
-                Page page = answer.get(60, TimeUnit.SECONDS);
+            for (Timed<Page> answer : timed) {
+                Page page = answer.value();
                 assertTrue(page.status() < 500, page.toString());
                 if (page.has("#group-totp-enrol-form")) {
                     accepted++;

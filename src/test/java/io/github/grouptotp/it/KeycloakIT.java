@@ -208,6 +208,27 @@ abstract class KeycloakIT {
         assertEquals(200, done.status(), done.body());
     }
 
+    /** A request's answer with when it was sent and when its answer came, for tests of requests at the same moment. */
+    record Timed<T>(T value, long sentNanos, long answeredNanos) {
+
+        static <T> Timed<T> of(java.util.concurrent.Callable<T> request) throws Exception {
+            long sent = System.nanoTime();
+            T value = request.call();
+            return new Timed<>(value, sent, System.nanoTime());
+        }
+    }
+
+    /**
+     * The requests were in flight together: each was sent before any answer came back, so the server had all of them
+     * at once (a test of "at the same moment" that ran them one after the other would prove nothing).
+     */
+    static void assertInFlightTogether(List<? extends Timed<?>> requests) {
+        long lastSent = requests.stream().mapToLong(Timed::sentNanos).max().orElseThrow();
+        long firstAnswer = requests.stream().mapToLong(Timed::answeredNanos).min().orElseThrow();
+        assertTrue(lastSent < firstAnswer, "the requests did not overlap: the last was sent " + (lastSent - firstAnswer) / 1_000_000
+                + " ms after the first answer");
+    }
+
     /** Waits until the server log, which the server writes asynchronously, contains {@code text} (bounded). */
     void awaitLog(String text) {
         await("server log contains: " + text).atMost(Duration.ofSeconds(10)).until(() -> server.log().contains(text));

@@ -120,17 +120,18 @@ class SecurityIT extends KeycloakIT {
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<Page> first = pool.submit(() -> {
+                Future<Timed<Page>> first = pool.submit(() -> {
                     start.await();
-                    return window1.submit(tab1, "#group-totp-enrol-form", Map.of("otp", code1));
+                    return Timed.of(() -> window1.submit(tab1, "#group-totp-enrol-form", Map.of("otp", code1)));
                 });
-                Future<Page> second = pool.submit(() -> {
+                Future<Timed<Page>> second = pool.submit(() -> {
                     start.await();
-                    return window2.submit(tab2, "#group-totp-enrol-form", Map.of("otp", code2));
+                    return Timed.of(() -> window2.submit(tab2, "#group-totp-enrol-form", Map.of("otp", code2)));
                 });
                 start.countDown();
-                assertTrue(first.get(30, TimeUnit.SECONDS).status() < 500);
-                assertTrue(second.get(30, TimeUnit.SECONDS).status() < 500);
+                List<Timed<Page>> answers = List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
+                assertInFlightTogether(answers);
+                answers.forEach(answer -> assertTrue(answer.value().status() < 500, answer.value().toString()));
             } finally {
                 pool.shutdownNow();
             }
