@@ -3,8 +3,6 @@ package io.github.grouptotp.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,12 +26,21 @@ import org.keycloak.util.JsonSerialization;
  * large realm (10 000 users, 1 000 groups, some users in 200 groups, a /staff tree three levels deep) and a small
  * one (10 groups) it measures, with the same client and concurrency:
  * (a) Keycloak's stock browser flow with its OTP form, (b) this step asking a code, (c) this step with a
- * remembered browser, (d) a login with no second factor. Modes run in rotated rounds; each figure is the median
- * of the per-round ratios to (a). Server CPU per login is read from the Keycloak process (/proc).
+ * remembered browser, (d) a login with no second factor. Every round measures every mode in both realms, back to
+ * back (modes rotated from round to round, the realms' order alternating), so that a ratio taken within one round
+ * compares figures measured minutes apart. Server CPU per login is read from the Keycloak process (/proc).
+ *
+ * <p><b>One statistic for every ratio:</b> the median over the rounds of the ratio within each round (of (b) to (a),
+ * of the large realm to the small one, ...). It pairs figures measured under the same load, which on a shared machine
+ * moves from round to round, and the median keeps one disturbed round from moving it. The ratio of the medians is
+ * shown beside it where the two differ; targets are judged on the median of per-round ratios.
  *
  * <p>Seeding 10 000 users through the admin API is only practical with cheap password hashing, so both
  * benchmark realms use pbkdf2-sha256 with 1 iteration. That makes the step's own cost a larger share of a
  * login than with Keycloak's default Argon2, so the ratios are stricter than in production.
+ *
+ * <p>Every block's figures (logins, seconds, CPU ticks, errors, each login's step time) go to the raw file; the
+ * section of docs/benchmark-results.md is generated from that file ({@link #render}).
  */
 public final class LoginBenchmark {
 
@@ -42,10 +50,15 @@ public final class LoginBenchmark {
     /** Enrolled users per realm: enough that every code login finds a user with an unused code in this 30 s step. */
     static final int POOL = Integer.getInteger("bench.pool", 500);
     static final int LARGE_USERS = Integer.getInteger("bench.users", 10_000);
+    static final int LARGE_GROUPS = Integer.getInteger("bench.groups", 1000);
+    static final int BURST_LOGINS = Integer.getInteger("bench.burst", 100);
+    static final int BURST_CONCURRENCY = Integer.getInteger("bench.burst.concurrency", 50);
     static final String PASSWORD = "bench-password-1";
     static final List<String> MODES = List.of("a", "b", "c", "d");
+    static final double STEP_TARGET = 1.05;
+    static final double SCALE_TARGET = 1.1;
 
-    record Realm(String name, List<Account> enrolled, List<Account> plain) {
+    record Realm(String name, int groups, int users, List<Account> enrolled, List<Account> plain) {
     }
 
     /** A user with their app and the browser they enrolled in (remembered for mode c). */
@@ -55,13 +68,11 @@ public final class LoginBenchmark {
     record Sample(boolean ok, long stepNanos) {
     }
 
-    record ModeResult(double loginsPerSecond, double cpuMsPerLogin, List<Long> stepNanos, int errors) {
-    }
-
     private final KeycloakServer server = KeycloakServer.get();
     private final Admin admin = server.admin();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger counter = new AtomicInteger();
+    private final long clockTicksPerSecond = clockTicksPerSecond();
 
     public static void main(String[] args) throws Exception {
         new LoginBenchmark().run();
@@ -69,30 +80,23 @@ public final class LoginBenchmark {
     }
 
     void run() throws Exception {
+        ObjectNode raw = BenchmarkResults.newRaw("logins");
+        raw.set("keycloak", BenchmarkResults.keycloak(admin, "start-dev (in-memory H2), one node"));
+        ObjectNode settings = raw.putObject("settings");
+        settings.put("rounds", ROUNDS).put("loginsPerMode", LOGINS_PER_MODE).put("concurrency", CONCURRENCY)
+                .put("warmupLoginsPerMode", LOGINS_PER_MODE / 4).put("enrolledPool", POOL)
+                .put("burstLogins", BURST_LOGINS).put("burstConcurrency", BURST_CONCURRENCY)
+                .put("clockTicksPerSecond", clockTicksPerSecond)
+                .put("passwordPolicy", "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)");
         Realm small = seed("bench-small", 10, POOL + 40, false);
-        Realm large = seed("bench-large", 1000, LARGE_USERS, true);
-        StringBuilder out = new StringBuilder();
-        out.append("## Logins (scripts/benchmark-logins.sh)\n\n").append(machine()).append('\n');
-        out.append(String.format(Locale.ROOT, "Settings: %d rounds x %d logins per mode, concurrency %d, one Keycloak %s in dev mode.%n%n",
-                ROUNDS, LOGINS_PER_MODE, CONCURRENCY, "26.7.3"));
-        Map<String, Double> smallCpu = null;
+        Realm large = seed("bench-large", LARGE_GROUPS, LARGE_USERS, true);
+        ArrayNode realms = raw.putArray("realms");
         for (Realm realm : List.of(small, large)) {
-            Map<String, List<ModeResult>> results = measure(realm);
-            out.append(table(realm, results));
-            Map<String, Double> cpu = new java.util.HashMap<>();
-            MODES.forEach(m -> cpu.put(m, median(results.get(m).stream().map(ModeResult::cpuMsPerLogin).toList())));
-            if (smallCpu == null) {
-                smallCpu = cpu;
-            } else {
-                out.append(String.format(Locale.ROOT, "Large realm / small realm, median server CPU per login: "
-                                + "(a) %.2f, (b) %.2f, (c) %.2f, (d) %.2f (target: at most 1.1)%n%n",
-                        cpu.get("a") / smallCpu.get("a"), cpu.get("b") / smallCpu.get("b"),
-                        cpu.get("c") / smallCpu.get("c"), cpu.get("d") / smallCpu.get("d")));
-            }
+            realms.addObject().put("name", realm.name()).put("groups", realm.groups()).put("users", realm.users());
         }
-        out.append(burst(large));
-        System.out.println(out);
-        BenchmarkResults.write("logins", out.toString());
+        measure(List.of(small, large), raw.putArray("blocks"));
+        raw.set("burst", burst(large));
+        BenchmarkResults.publish(raw);
     }
 
     // ---------------------------------------------------------------- seeding
@@ -161,7 +165,7 @@ public final class LoginBenchmark {
         for (int u = POOL; u < POOL + 40; u++) {
             plain.add(new Account("u" + u, null, null));
         }
-        return new Realm(name, enrolled, plain);
+        return new Realm(name, groups, users, enrolled, plain);
     }
 
     Account enrol(String realm, String username) {
@@ -181,44 +185,59 @@ public final class LoginBenchmark {
 
     // ---------------------------------------------------------------- measuring
 
-    Map<String, List<ModeResult>> measure(Realm realm) throws Exception {
-        System.out.printf("Measuring %s...%n", realm.name());
-        Map<String, List<ModeResult>> results = new java.util.HashMap<>();
-        MODES.forEach(m -> results.put(m, new ArrayList<>()));
-        for (String mode : MODES) {
-            runMode(realm, mode, LOGINS_PER_MODE / 4); // warm-up, not recorded
-        }
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int i = 0; i < MODES.size(); i++) {
-                String mode = MODES.get((round + i) % MODES.size());
-                results.get(mode).add(runMode(realm, mode, LOGINS_PER_MODE));
+    /**
+     * Warm-up (not recorded), then {@link #ROUNDS} rounds; each round runs every mode in both realms, the modes
+     * rotated by one from round to round and the realms' order alternating. Each block goes to {@code blocks}.
+     */
+    void measure(List<Realm> realms, ArrayNode blocks) throws Exception {
+        for (Realm realm : realms) {
+            System.out.printf("Warming up %s...%n", realm.name());
+            for (String mode : MODES) {
+                runMode(realm, mode, LOGINS_PER_MODE / 4);
             }
         }
-        return results;
+        for (int round = 0; round < ROUNDS; round++) {
+            System.out.printf("Round %d of %d...%n", round + 1, ROUNDS);
+            List<Realm> order = round % 2 == 0 ? realms : List.of(realms.get(1), realms.get(0));
+            int position = 0;
+            for (Realm realm : order) {
+                for (int i = 0; i < MODES.size(); i++) {
+                    String mode = MODES.get((round + i) % MODES.size());
+                    ObjectNode block = runMode(realm, mode, LOGINS_PER_MODE);
+                    block.put("round", round).put("position", position++);
+                    blocks.add(block);
+                }
+            }
+        }
     }
 
-    ModeResult runMode(Realm realm, String mode, int logins) throws Exception {
+    /** One block of {@code logins} logins in one mode: its wall time, the server's CPU ticks, errors, step times. */
+    ObjectNode runMode(Realm realm, String mode, int logins) throws Exception {
         long cpuBefore = cpuTicks();
-        Instant start = Instant.now();
+        long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
         List<Future<Sample>> futures = new ArrayList<>();
         for (int i = 0; i < logins; i++) {
             futures.add(pool.submit(() -> login(realm, mode)));
         }
-        List<Long> stepNanos = new ArrayList<>();
+        ObjectNode block = json.createObjectNode();
+        block.put("realm", realm.name()).put("mode", mode).put("logins", logins);
+        ArrayNode stepMillis = json.createArrayNode();
         int errors = 0;
         for (Future<Sample> f : futures) {
             Sample s = f.get();
             if (s.ok()) {
-                stepNanos.add(s.stepNanos());
+                stepMillis.add(Math.round(s.stepNanos() / 1e4) / 100.0);
             } else {
                 errors++;
             }
         }
         pool.shutdown();
-        double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
-        double cpuMs = (cpuTicks() - cpuBefore) * 1000.0 / 100 / logins;
-        return new ModeResult(logins / seconds, cpuMs, stepNanos, errors);
+        block.put("seconds", (System.nanoTime() - start) / 1e9);
+        block.put("serverCpuTicks", cpuTicks() - cpuBefore);
+        block.put("errors", errors);
+        block.set("stepMillis", stepMillis);
+        return block;
     }
 
     /** One full browser login in the given mode; times the request that settles the second factor. */
@@ -277,10 +296,11 @@ public final class LoginBenchmark {
         return new Sample(done.loggedIn(), System.nanoTime() - t0);
     }
 
-    String burst(Realm realm) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(50);
+    ObjectNode burst(Realm realm) throws Exception {
+        System.out.printf("Burst: %d logins, %d at a time...%n", BURST_LOGINS, BURST_CONCURRENCY);
+        ExecutorService pool = Executors.newFixedThreadPool(BURST_CONCURRENCY);
         List<Future<Sample>> futures = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < BURST_LOGINS; i++) {
             String mode = i % 2 == 0 ? "b" : "d";
             futures.add(pool.submit(() -> login(realm, mode)));
         }
@@ -291,44 +311,119 @@ public final class LoginBenchmark {
             }
         }
         pool.shutdown();
-        return String.format(Locale.ROOT, "50 concurrent logins (100 logins, modes b and d, large realm): %d errors (target: 0)%n",
-                errors);
+        ObjectNode burst = json.createObjectNode();
+        burst.put("realm", realm.name()).put("modes", "b,d").put("logins", BURST_LOGINS).put("concurrency", BURST_CONCURRENCY)
+                .put("errors", errors);
+        return burst;
     }
 
-    // ---------------------------------------------------------------- reporting
+    // ---------------------------------------------------------------- reporting, from the raw file only
 
-    String table(Realm realm, Map<String, List<ModeResult>> results) {
-        StringBuilder t = new StringBuilder();
-        t.append("### ").append(realm.name()).append("\n\n");
-        t.append("| mode | logins/s | ratio to (a) | server CPU ms/login | ratio to (a) | step p50 ms | p95 ms | p99 ms | errors |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (String mode : MODES) {
-            List<ModeResult> rounds = results.get(mode);
-            List<Double> tputRatio = new ArrayList<>();
-            List<Double> cpuRatio = new ArrayList<>();
-            for (int r = 0; r < rounds.size(); r++) {
-                tputRatio.add(rounds.get(r).loginsPerSecond() / results.get("a").get(r).loginsPerSecond());
-                cpuRatio.add(rounds.get(r).cpuMsPerLogin() / results.get("a").get(r).cpuMsPerLogin());
+    /** One block's figures, as read back from the raw file. */
+    record Block(String realm, String mode, int round, int logins, double seconds, double cpuMsPerLogin, int errors, List<Double> stepMillis) {
+        double loginsPerSecond() {
+            return logins / seconds;
+        }
+    }
+
+    /** A ratio by the chosen statistic (median of per-round ratios) and by the other (ratio of medians). */
+    record Ratio(double medianOfRoundRatios, double ratioOfMedians) {
+        /** The chosen figure, with the ratio of medians in brackets where it differs at two decimals. */
+        String show() {
+            String chosen = String.format(Locale.ROOT, "%.2f", medianOfRoundRatios);
+            String other = String.format(Locale.ROOT, "%.2f", ratioOfMedians);
+            return chosen.equals(other) ? chosen : chosen + " [" + other + "]";
+        }
+    }
+
+    /** The section of docs/benchmark-results.md, generated from the raw figures of a run. */
+    static String render(JsonNode raw, String rawLink) {
+        JsonNode settings = raw.get("settings");
+        double ticksPerSecond = settings.get("clockTicksPerSecond").asDouble();
+        List<Block> blocks = new ArrayList<>();
+        for (JsonNode b : raw.get("blocks")) {
+            List<Double> steps = new ArrayList<>();
+            b.get("stepMillis").forEach(v -> steps.add(v.asDouble()));
+            blocks.add(new Block(b.get("realm").asText(), b.get("mode").asText(), b.get("round").asInt(), b.get("logins").asInt(),
+                    b.get("seconds").asDouble(), b.get("serverCpuTicks").asDouble() * 1000 / ticksPerSecond / b.get("logins").asInt(),
+                    b.get("errors").asInt(), steps));
+        }
+        int rounds = settings.get("rounds").asInt();
+        StringBuilder out = new StringBuilder();
+        out.append("## Logins (scripts/benchmark-logins.sh)\n\n").append(BenchmarkResults.header(raw, rawLink)).append('\n');
+        out.append(String.format(Locale.ROOT, "Settings: %d rounds x %d logins per mode and realm (after %d warm-up logins each), "
+                        + "concurrency %d; every round runs all modes in both realms back to back (modes rotated, realms alternating). "
+                        + "Passwords hashed with %s in both realms.%n%n",
+                rounds, settings.get("loginsPerMode").asInt(), settings.get("warmupLoginsPerMode").asInt(),
+                settings.get("concurrency").asInt(), settings.get("passwordPolicy").asText()));
+        out.append("**Statistic.** Every ratio below is the median over the rounds of the ratio within each round; where the "
+                + "ratio of the medians differs, it follows in [brackets]. Targets are judged on the median of per-round ratios. "
+                + "logins/s and CPU ms/login are medians over the rounds; step p50/p95/p99 are over every login of every round.\n\n");
+        List<String> realmNames = new ArrayList<>();
+        raw.get("realms").forEach(r -> realmNames.add(r.get("name").asText()));
+        for (JsonNode realm : raw.get("realms")) {
+            String name = realm.get("name").asText();
+            out.append(String.format(Locale.ROOT, "### %s (%,d users, %,d groups)%n%n", name, realm.get("users").asInt(), realm.get("groups").asInt()));
+            out.append("| mode | logins/s | ratio to (a) | server CPU ms/login | ratio to (a) | step p50 ms | p95 ms | p99 ms | errors |\n");
+            out.append("|---|---|---|---|---|---|---|---|---|\n");
+            for (String mode : MODES) {
+                List<Double> steps = new ArrayList<>();
+                select(blocks, name, mode).forEach(b -> steps.addAll(b.stepMillis()));
+                Collections.sort(steps);
+                out.append(String.format(Locale.ROOT, "| (%s) %s | %.1f | %s | %.1f | %s | %.1f | %.1f | %.1f | %d |%n",
+                        mode, describe(mode),
+                        median(values(blocks, name, mode, Block::loginsPerSecond)),
+                        ratio(blocks, rounds, name, mode, name, "a", Block::loginsPerSecond).show(),
+                        median(values(blocks, name, mode, Block::cpuMsPerLogin)),
+                        ratio(blocks, rounds, name, mode, name, "a", Block::cpuMsPerLogin).show(),
+                        percentile(steps, 50), percentile(steps, 95), percentile(steps, 99),
+                        select(blocks, name, mode).stream().mapToInt(Block::errors).sum()));
             }
-            List<Long> all = new ArrayList<>();
-            rounds.forEach(r -> all.addAll(r.stepNanos()));
-            Collections.sort(all);
-            t.append(String.format(Locale.ROOT, "| (%s) %s | %.1f | %.2f | %.1f | %.2f | %.1f | %.1f | %.1f | %d |%n",
-                    mode, describe(mode),
-                    median(rounds.stream().map(ModeResult::loginsPerSecond).toList()), median(tputRatio),
-                    median(rounds.stream().map(ModeResult::cpuMsPerLogin).toList()), median(cpuRatio),
-                    percentile(all, 50), percentile(all, 95), percentile(all, 99),
-                    rounds.stream().mapToInt(ModeResult::errors).sum()));
+            Ratio ba = ratio(blocks, rounds, name, "b", name, "a", Block::cpuMsPerLogin);
+            Ratio cd = ratio(blocks, rounds, name, "c", name, "d", Block::cpuMsPerLogin);
+            out.append(String.format(Locale.ROOT, "%nServer CPU per login: (b)/(a) %s (target: at most %.2f, %s); (c)/(d) %s (target: at most %.2f, %s)%n%n",
+                    ba.show(), STEP_TARGET, BenchmarkResults.judge(ba.medianOfRoundRatios(), STEP_TARGET),
+                    cd.show(), STEP_TARGET, BenchmarkResults.judge(cd.medianOfRoundRatios(), STEP_TARGET)));
         }
-        List<Double> cOverD = new ArrayList<>();
-        for (int r = 0; r < ROUNDS; r++) {
-            cOverD.add(results.get("c").get(r).cpuMsPerLogin() / results.get("d").get(r).cpuMsPerLogin());
+        if (realmNames.size() == 2) {
+            String small = realmNames.get(0);
+            String large = realmNames.get(1);
+            List<String> parts = new ArrayList<>();
+            double worst = 0;
+            for (String mode : MODES) {
+                Ratio r = ratio(blocks, rounds, large, mode, small, mode, Block::cpuMsPerLogin);
+                parts.add("(" + mode + ") " + r.show());
+                worst = Math.max(worst, r.medianOfRoundRatios());
+            }
+            out.append(String.format(Locale.ROOT, "Large realm / small realm, server CPU per login: %s (target: at most %.1f, %s)%n%n",
+                    String.join(", ", parts), SCALE_TARGET, BenchmarkResults.judge(worst, SCALE_TARGET)));
         }
-        t.append(String.format(Locale.ROOT, "%nMedian server CPU per login: (b)/(a) %.2f (target: at most 1.05); (c)/(d) %.2f (target: at most 1.05)%n%n",
-                median(results.get("b").stream().map(ModeResult::cpuMsPerLogin).toList())
-                        / median(results.get("a").stream().map(ModeResult::cpuMsPerLogin).toList()),
-                median(cOverD)));
-        return t.toString();
+        JsonNode burst = raw.get("burst");
+        out.append(String.format(Locale.ROOT, "%d concurrent logins (%d logins, modes b and d, %s): %d errors (target: 0, %s)%n",
+                burst.get("concurrency").asInt(), burst.get("logins").asInt(), burst.get("realm").asText(), burst.get("errors").asInt(),
+                burst.get("errors").asInt() == 0 ? "met" : "MISSED"));
+        return out.toString();
+    }
+
+    static List<Block> select(List<Block> blocks, String realm, String mode) {
+        return blocks.stream().filter(b -> b.realm().equals(realm) && b.mode().equals(mode)).toList();
+    }
+
+    static List<Double> values(List<Block> blocks, String realm, String mode, java.util.function.ToDoubleFunction<Block> metric) {
+        return select(blocks, realm, mode).stream().map(metric::applyAsDouble).toList();
+    }
+
+    /** {@code metric} of (realm, mode) over (refRealm, refMode): per round, then the median; and the ratio of the medians. */
+    static Ratio ratio(List<Block> blocks, int rounds, String realm, String mode, String refRealm, String refMode,
+            java.util.function.ToDoubleFunction<Block> metric) {
+        List<Double> perRound = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            int r = round;
+            Block b = select(blocks, realm, mode).stream().filter(x -> x.round() == r).findFirst().orElseThrow();
+            Block ref = select(blocks, refRealm, refMode).stream().filter(x -> x.round() == r).findFirst().orElseThrow();
+            perRound.add(metric.applyAsDouble(b) / metric.applyAsDouble(ref));
+        }
+        return new Ratio(median(perRound), median(values(blocks, realm, mode, metric)) / median(values(blocks, refRealm, refMode, metric)));
     }
 
     static String describe(String mode) {
@@ -347,26 +442,29 @@ public final class LoginBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    static double percentile(List<Long> sortedNanos, int p) {
-        if (sortedNanos.isEmpty()) {
+    static double percentile(List<Double> sortedMillis, int p) {
+        if (sortedMillis.isEmpty()) {
             return Double.NaN;
         }
-        int index = (int) Math.ceil(p / 100.0 * sortedNanos.size()) - 1;
-        return sortedNanos.get(Math.max(0, index)) / 1e6;
+        int index = (int) Math.ceil(p / 100.0 * sortedMillis.size()) - 1;
+        return sortedMillis.get(Math.max(0, index));
     }
 
-    /** utime + stime of the Keycloak JVM, in clock ticks (1/100 s on Linux). */
+    /** USER_HZ, the unit of /proc/<pid>/stat's utime and stime (getconf CLK_TCK; 100 on Linux). */
+    static long clockTicksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    /** utime + stime of the Keycloak JVM, in clock ticks ({@link #clockTicksPerSecond}). */
     long cpuTicks() throws IOException {
         String stat = Files.readString(Path.of("/proc/" + server.pid() + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    static String machine() throws IOException {
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
-        String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
-        return String.format(Locale.ROOT, "Machine: %d cores (%s), %s, Java %s, %s.%n", Runtime.getRuntime().availableProcessors(), cpu, mem,
-                System.getProperty("java.version"), Instant.now().toString().substring(0, 10));
     }
 }
