@@ -268,7 +268,7 @@ public final class ReportBenchmark {
 
         Timed<Long> csv = timed(() -> csvRows(null));
         Timed<Long> csvAgain = timed(() -> csvRows(null));
-        call(calls, "csv", "report as CSV, whole", csv, csvAgain, 30).put("rows", csv.value());
+        call(calls, "csv", "report (Accept: text/csv)", csv, csvAgain, 30).put("rows", csv.value());
         long[] heap = new long[2];
         heap[0] = heapAfterFullGc();
         csvRows(rows -> {
@@ -320,7 +320,8 @@ public final class ReportBenchmark {
                 };
                 double first = call.get("firstSeconds").asDouble();
                 double target = call.get("targetSeconds").asDouble();
-                out.append(String.format(Locale.ROOT, "| `%s` | %.2f | %.2f | %s | <= %s s, %s |%n", call.get("call").asText(), first,
+                String label = call.get("kind").asText().equals("csv") ? "`report` as CSV, whole" : "`" + call.get("call").asText() + "`";
+                out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | <= %s s, %s |%n", label, first,
                         call.get("againSeconds").asDouble(), answer, target == Math.rint(target) ? String.valueOf((long) target) : String.valueOf(target),
                         BenchmarkResults.judge(first, target)));
             }
