@@ -19,11 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.keycloak.representations.idm.AdminEventRepresentation;
 
-/** The admin REST resource /admin/realms/{realm}/group-totp: rollout report and reasoned reset. */
+/**
+ * The admin REST resource /admin/realms/{realm}/group-totp: rollout report and reasoned reset.
+ *
+ * <p>The report tests assert exact counts of the population made in {@link #realmWithAKnownRollout}, so no test adds a
+ * required user to {@link #ADMIN_REALM} (the users of the permission test are in no group: the policy does not require
+ * them, the report does not list them). The reset test, which needs a required user of its own, makes it in a realm of
+ * its own. Any method order passes (try {@code -Djunit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random}).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminRolloutIT extends KeycloakIT {
 
     static final String ADMIN_REALM = "group-totp-admin";
+    /** For the reset test: its required user would change {@link #ADMIN_REALM}'s counts. */
+    static final String RESET_REALM = "group-totp-admin-reset";
 
     TestUser enrolled;
     TestUser inGrace;
@@ -34,6 +43,7 @@ class AdminRolloutIT extends KeycloakIT {
     @BeforeAll
     void realmWithAKnownRollout() {
         importDemoRealmCopy(ADMIN_REALM, Map.of());
+        importDemoRealmCopy(RESET_REALM, Map.of());
         enrolled = newUserIn(ADMIN_REALM, "/staff");
         enrol(enrolled);
         inGrace = newUserWithGrace(ADMIN_REALM, graceStartedAgo(Duration.ofDays(3).plusHours(12)), "/staff/doctors");
@@ -46,6 +56,7 @@ class AdminRolloutIT extends KeycloakIT {
 
     private static final String REPORT = "/admin/realms/" + ADMIN_REALM + "/group-totp/report";
     private static final String USERS = "/admin/realms/" + ADMIN_REALM + "/group-totp/users/";
+    private static final String RESET_USERS = "/admin/realms/" + RESET_REALM + "/group-totp/users/";
 
     /** The report's rows by username. */
     private Map<String, Map<String, Object>> reportRows() {
@@ -127,15 +138,15 @@ class AdminRolloutIT extends KeycloakIT {
 
     @Test
     void aResetRemovesTheAuthenticatorAssignsTheActionAndRecordsWhoAndWhy() {
-        TestUser user = newUserIn(ADMIN_REALM, "/staff");
+        TestUser user = newUserIn(RESET_REALM, "/staff");
         enrol(user);
 
         admin.request().contentType(ContentType.JSON).body(Map.of("reason", "Phone stolen, ticket #4711"))
-                .post(USERS + user.id() + "/reset").then().statusCode(200);
+                .post(RESET_USERS + user.id() + "/reset").then().statusCode(200);
 
-        assertEquals(List.of(), admin.credentials(ADMIN_REALM, user.id(), "otp"));
-        assertEquals(List.of("group-totp-reset"), admin.requiredActions(ADMIN_REALM, user.id()));
-        AdminEventRepresentation event = admin.realm(ADMIN_REALM)
+        assertEquals(List.of(), admin.credentials(RESET_REALM, user.id(), "otp"));
+        assertEquals(List.of("group-totp-reset"), admin.requiredActions(RESET_REALM, user.id()));
+        AdminEventRepresentation event = admin.realm(RESET_REALM)
                 .getAdminEvents(List.of("ACTION"), null, null, null, null, null, null, null, 0, 50).stream()
                 .filter(e -> e.getResourcePath().equals("users/" + user.id() + "/group-totp-reset"))
                 .findFirst().orElseThrow(() -> new AssertionError("no admin event for the reset"));

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -242,7 +243,33 @@ abstract class KeycloakIT {
     /** The number of failures Keycloak's brute-force protector counts for the user, once it has recorded them. */
     void awaitBruteForceFailures(TestUser user, int failures) {
         await("brute-force failures of " + user.username()).atMost(Duration.ofSeconds(10))
-                .until(() -> ((Number) admin.bruteForceStatus(user.realm(), user.id()).get("numFailures")).intValue() == failures);
+                .until(() -> bruteForceFailures(user) == failures);
+    }
+
+    /**
+     * The user's brute-force failures are {@code failures} (within 10 s) and then stay so for {@code hold}: for claims
+     * that something is not counted. The count only grows, so a failure recorded late fails the hold.
+     */
+    void awaitBruteForceFailuresStay(TestUser user, int failures, Duration hold) {
+        holds("brute-force failures of " + user.username() + " stay " + failures, hold, () -> bruteForceFailures(user) == failures);
+    }
+
+    int bruteForceFailures(TestUser user) {
+        return ((Number) admin.bruteForceStatus(user.realm(), user.id()).get("numFailures")).intValue();
+    }
+
+    /**
+     * {@code condition} becomes true within 10 s and then stays true for {@code hold} without a break (Awaitility's
+     * {@code during}). For "exactly n" and "none" of something that can only grow (mails, log lines, failures): a
+     * late one arriving during the hold fails it; a hold ends as soon as it has lasted, nothing sleeps past it.
+     */
+    static void holds(String description, Duration hold, Callable<Boolean> condition) {
+        await(description).during(hold).atMost(hold.plus(Duration.ofSeconds(10))).until(condition);
+    }
+
+    /** How often {@code text} occurs in the server log. */
+    int logOccurrences(String text) throws java.io.IOException {
+        return server.log().split(java.util.regex.Pattern.quote(text), -1).length - 1;
     }
 
     private static String codeChallenge() {

@@ -22,7 +22,8 @@ public final class KeycloakServer {
 
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a boot may take: 5 minutes, or {@code -Dkeycloak.boot.minutes} on a machine busy with other work. */
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(Long.getLong("keycloak.boot.minutes", 5));
 
     private static KeycloakServer instance;
 

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.path.json.JsonPath;
 import org.keycloak.models.utils.HmacOTP;
 import org.keycloak.representations.idm.CredentialRepresentation;
@@ -68,25 +71,20 @@ public final class ReportBenchmark {
     }
 
     void run() throws Exception {
-        StringBuilder out = new StringBuilder();
-        out.append("## Rollout summary and report (scripts/benchmark-report.sh)\n\n").append(LoginBenchmark.machine()).append('\n');
-        out.append(String.format(Locale.ROOT, "Realm: %,d users, %,d required (in /staff and 50 subgroups: %,d enrolled, %,d in grace, "
-                        + "%,d overdue, %,d not seen yet), %,d optional (/extranet and no group), %,d exempt. Keycloak %s in "
-                        + "dev mode, restarted after seeding, so every first call below runs with cold caches and a cold JIT "
-                        + "(the database's own cache is warm from seeding). Targets: summary <= 3 s, a page of 100 <= 1 s, "
-                        + "the whole CSV <= 30 s with a flat heap.%n%n",
-                USERS, REQUIRED, REQUIRED * 4 / 10, REQUIRED * 3 / 10, REQUIRED / 10, REQUIRED * 2 / 10,
-                USERS - REQUIRED - USERS / 20, USERS / 20, KeycloakServer.version()));
+        ObjectNode raw = BenchmarkResults.newRaw("report");
+        raw.putObject("settings").put("users", USERS).put("required", REQUIRED).put("batch", BATCH)
+                .put("enrolled", REQUIRED * 4 / 10).put("inGrace", REQUIRED * 3 / 10).put("overdue", REQUIRED / 10)
+                .put("notSeenYet", REQUIRED * 2 / 10).put("optional", USERS - REQUIRED - USERS / 20).put("exempt", USERS / 20);
+        ArrayNode databases = raw.putArray("databases");
         for (String database : DATABASES) {
-            out.append(measure(database));
+            databases.add(measure(database, raw));
         }
-        System.out.println(out);
-        BenchmarkResults.write("report", out.toString());
+        BenchmarkResults.publish(raw);
     }
 
     // ---------------------------------------------------------------- one database
 
-    String measure(String database) throws Exception {
+    ObjectNode measure(String database, ObjectNode raw) throws Exception {
         Path dir = work.resolve(database);
         exec(List.of("rm", "-rf", dir.toString()));
         Files.createDirectories(dir);
@@ -111,6 +109,9 @@ public final class ReportBenchmark {
             double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
             KeycloakServer.stop(keycloak);
             start(home, databaseOptions, dir.resolve("keycloak-2.log"));
+            if (!raw.has("keycloak")) {
+                raw.set("keycloak", BenchmarkResults.keycloak(admin, "start-dev, restarted after seeding"));
+            }
             return report(database, seedSeconds);
         } finally {
             if (keycloak != null) {
@@ -231,52 +232,43 @@ public final class ReportBenchmark {
 
     // ---------------------------------------------------------------- measuring
 
-    String report(String database, double seedSeconds) throws Exception {
-        StringBuilder t = new StringBuilder();
-        t.append("### ").append(database.equals("postgres") ? "PostgreSQL" : "Embedded H2 (`--db=dev-file`)").append("\n\n");
-        t.append(String.format(Locale.ROOT, "Seeding (realm import of the groups, then partial imports of %,d users): %.0f s.%n%n", BATCH, seedSeconds));
-        t.append("| call | first call, cold (s) | again (s) | answer | target |\n|---|---|---|---|---|\n");
+    /** Times the calls on a cold server: each call twice (cold, then again), with what it answered. */
+    ObjectNode report(String database, double seedSeconds) throws Exception {
+        ObjectNode result = BenchmarkResults.JSON.createObjectNode();
+        result.put("database", database).put("seedSeconds", seedSeconds);
+        ArrayNode calls = result.putArray("calls");
 
         Timed<JsonPath> summary = timed(() -> json("summary"));
         Timed<JsonPath> summaryAgain = timed(() -> json("summary"));
-        JsonPath s = summary.value();
-        Map<String, Integer> expected = new LinkedHashMap<>();
-        expected.put("required", REQUIRED);
-        expected.put("enrolled", REQUIRED * 4 / 10);
-        expected.put("inGrace", REQUIRED * 5 / 10);
-        expected.put("overdue", REQUIRED / 10);
-        expected.put("exempt", USERS / 20);
-        expected.put("optional", USERS - REQUIRED - USERS / 20);
-        List<String> wrong = new ArrayList<>();
-        expected.forEach((key, value) -> {
-            if (s.getInt(key) != value) {
-                wrong.add(key + " " + s.getInt(key) + " (seeded " + value + ")");
-            }
-        });
-        t.append(row("`summary`", summary, summaryAgain, (wrong.isEmpty() ? "counts as seeded" : "WRONG: " + wrong)
-                + String.format(Locale.ROOT, ": required %,d, enrolled %,d, inGrace %,d, overdue %,d", s.getInt("required"),
-                s.getInt("enrolled"), s.getInt("inGrace"), s.getInt("overdue")), "<= 3 s"));
+        ObjectNode counts = BenchmarkResults.JSON.createObjectNode();
+        for (String key : List.of("required", "enrolled", "inGrace", "overdue", "exempt", "optional")) {
+            counts.put(key, summary.value().getInt(key));
+        }
+        call(calls, "summary", "summary", summary, summaryAgain, 3).set("counts", counts);
 
         int inUnit7 = 0;
         for (int i = 0; i < REQUIRED; i++) {
             inUnit7 += i % 3 != 0 && i % 10 == 7 ? 1 : 0;
         }
         // The first page, the middle and the last of each listing.
-        for (String query : List.of("max=100", "first=" + REQUIRED / 2 + "&max=100", "first=" + (REQUIRED - 100) + "&max=100",
-                "status=overdue&first=" + (REQUIRED / 10 - 100) + "&max=100",
-                "status=grace&first=" + (REQUIRED / 2 - 100) + "&max=100",
-                "status=not_enrolled&first=" + (REQUIRED * 6 / 10 - 100) + "&max=100",
-                "group=/staff/unit-7&first=" + (inUnit7 - 100) + "&max=100")) {
+        for (String query : List.of("max=100", "first=" + REQUIRED / 2 + "&max=100", "first=" + lastPage(REQUIRED) + "&max=100",
+                "status=overdue&first=" + lastPage(REQUIRED / 10) + "&max=100",
+                "status=grace&first=" + lastPage(REQUIRED / 2) + "&max=100",
+                "status=not_enrolled&first=" + lastPage(REQUIRED * 6 / 10) + "&max=100",
+                "group=/staff/unit-7&first=" + lastPage(inUnit7) + "&max=100")) {
             Timed<JsonPath> page = timed(() -> json("report?" + query));
             Timed<JsonPath> again = timed(() -> json("report?" + query));
             List<String> names = page.value().getList("users.username");
-            String answer = names.isEmpty() ? "no rows" : names.size() + " rows, " + names.get(0) + " to " + names.get(names.size() - 1);
-            t.append(row("`report?" + query + "`", page, again, answer, "<= 1 s"));
+            ObjectNode call = call(calls, "page", "report?" + query, page, again, 1);
+            call.put("rows", names.size());
+            if (!names.isEmpty()) {
+                call.put("firstRow", names.get(0)).put("lastRow", names.get(names.size() - 1));
+            }
         }
 
         Timed<Long> csv = timed(() -> csvRows(null));
         Timed<Long> csvAgain = timed(() -> csvRows(null));
-        t.append(row("`report` as CSV, whole", csv, csvAgain, String.format(Locale.ROOT, "%,d rows", csv.value()), "<= 30 s"));
+        call(calls, "csv", "report (Accept: text/csv)", csv, csvAgain, 30).put("rows", csv.value());
         long[] heap = new long[2];
         heap[0] = heapAfterFullGc();
         csvRows(rows -> {
@@ -284,14 +276,81 @@ public final class ReportBenchmark {
                 heap[1] = heapAfterFullGc();
             }
         });
-        t.append(String.format(Locale.ROOT, "%nLive server heap (jcmd GC.class_histogram, after its full GC): %d MB idle, %d MB halfway "
-                + "through the CSV (%,d of %,d rows written); the rows already written are not kept.%n%n", heap[0] / 1024, heap[1] / 1024,
-                REQUIRED / 2, REQUIRED));
-        return t.toString();
+        result.putObject("heapKiB").put("idle", heap[0]).put("halfwayThroughCsv", heap[1]).put("rowsWrittenThen", REQUIRED / 2);
+        return result;
     }
 
-    private static String row(String call, Timed<?> first, Timed<?> again, String answer, String target) {
-        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", call, first.seconds(), again.seconds(), answer, target);
+    /** Where the last page of 100 of a listing of {@code rows} starts (0 for a realm seeded smaller than a page). */
+    private static int lastPage(int rows) {
+        return Math.max(0, rows - 100);
+    }
+
+    private static ObjectNode call(ArrayNode calls, String kind, String call, Timed<?> first, Timed<?> again, double targetSeconds) {
+        return calls.addObject().put("kind", kind).put("call", call).put("firstSeconds", first.seconds())
+                .put("againSeconds", again.seconds()).put("targetSeconds", targetSeconds);
+    }
+
+    // ---------------------------------------------------------------- reporting, from the raw file only
+
+    /** The section of docs/benchmark-results.md, generated from the raw figures of a run. */
+    static String render(JsonNode raw, String rawLink) {
+        JsonNode settings = raw.get("settings");
+        int users = settings.get("users").asInt();
+        int required = settings.get("required").asInt();
+        StringBuilder out = new StringBuilder();
+        out.append("## Rollout summary and report (scripts/benchmark-report.sh)\n\n").append(BenchmarkResults.header(raw, rawLink)).append('\n');
+        out.append(String.format(Locale.ROOT, "Realm: %,d users, %,d required (in /staff and 50 subgroups: %,d enrolled, %,d in grace, "
+                        + "%,d overdue, %,d not seen yet), %,d optional (/extranet and no group), %,d exempt. Keycloak in "
+                        + "dev mode, restarted after seeding, so every first call below runs with cold caches and a cold JIT "
+                        + "(the database's own cache is warm from seeding). Each call is made twice: the first (cold) is judged. "
+                        + "Targets: summary <= 3 s, a page of 100 <= 1 s, the whole CSV <= 30 s with a flat heap.%n%n",
+                users, required, settings.get("enrolled").asInt(), settings.get("inGrace").asInt(), settings.get("overdue").asInt(),
+                settings.get("notSeenYet").asInt(), settings.get("optional").asInt(), settings.get("exempt").asInt()));
+        for (JsonNode db : raw.get("databases")) {
+            out.append("### ").append(db.get("database").asText().equals("postgres") ? "PostgreSQL" : "Embedded H2 (`--db=dev-file`)").append("\n\n");
+            out.append(String.format(Locale.ROOT, "Seeding (realm import of the groups, then partial imports of %,d users): %.0f s.%n%n",
+                    settings.get("batch").asInt(), db.get("seedSeconds").asDouble()));
+            out.append("| call | first call, cold (s) | again (s) | answer | target |\n|---|---|---|---|---|\n");
+            for (JsonNode call : db.get("calls")) {
+                String answer = switch (call.get("kind").asText()) {
+                    case "summary" -> summaryAnswer(call.get("counts"), settings);
+                    case "csv" -> String.format(Locale.ROOT, "%,d rows", call.get("rows").asLong());
+                    default -> call.get("rows").asInt() == 0 ? "no rows"
+                            : call.get("rows").asInt() + " rows, " + call.get("firstRow").asText() + " to " + call.get("lastRow").asText();
+                };
+                double first = call.get("firstSeconds").asDouble();
+                double target = call.get("targetSeconds").asDouble();
+                String label = call.get("kind").asText().equals("csv") ? "`report` as CSV, whole" : "`" + call.get("call").asText() + "`";
+                out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | <= %s s, %s |%n", label, first,
+                        call.get("againSeconds").asDouble(), answer, target == Math.rint(target) ? String.valueOf((long) target) : String.valueOf(target),
+                        BenchmarkResults.judge(first, target)));
+            }
+            JsonNode heap = db.get("heapKiB");
+            out.append(String.format(Locale.ROOT, "%nLive server heap (jcmd GC.class_histogram, after its full GC): %d MB idle, %d MB halfway "
+                    + "through the CSV (%,d of %,d rows written).%n%n", heap.get("idle").asLong() / 1024,
+                    heap.get("halfwayThroughCsv").asLong() / 1024, heap.get("rowsWrittenThen").asInt(), required));
+        }
+        return out.toString();
+    }
+
+    /** The summary's counts, and whether they are the ones seeded. */
+    private static String summaryAnswer(JsonNode counts, JsonNode settings) {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("required", settings.get("required").asInt());
+        expected.put("enrolled", settings.get("enrolled").asInt());
+        expected.put("inGrace", settings.get("inGrace").asInt() + settings.get("notSeenYet").asInt());
+        expected.put("overdue", settings.get("overdue").asInt());
+        expected.put("exempt", settings.get("exempt").asInt());
+        expected.put("optional", settings.get("optional").asInt());
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((key, value) -> {
+            if (counts.get(key).asInt() != value) {
+                wrong.add(key + " " + counts.get(key).asInt() + " (seeded " + value + ")");
+            }
+        });
+        return (wrong.isEmpty() ? "counts as seeded" : "WRONG: " + wrong) + String.format(Locale.ROOT,
+                ": required %,d, enrolled %,d, inGrace %,d, overdue %,d", counts.get("required").asInt(), counts.get("enrolled").asInt(),
+                counts.get("inGrace").asInt(), counts.get("overdue").asInt());
     }
 
     JsonPath json(String path) {
