@@ -197,16 +197,22 @@ class SecurityIT extends KeycloakIT {
         assertTrue(page.loggedIn(), page.toString());
     }
 
-    @Test
-    void fiveWrongCodesEndTheLoginEvenWithoutBruteForceDetection() {
-        TestUser user = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
-        AuthenticatorApp app = enrol(user);
-        Browser browser = new Browser();
+    /** The code page of a new login after four wrong codes, each refused on the page the server just served. */
+    private Page afterFourWrongCodes(Browser browser, TestUser user, AuthenticatorApp app) {
         Page page = loginWithPassword(browser, user);
         for (int attempt = 1; attempt <= 4; attempt++) {
             page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
             assertTrue(page.text("#input-error-otp").startsWith("That code is not correct."), "attempt " + attempt);
         }
+        return page;
+    }
+
+    @Test
+    void fiveWrongCodesEndTheLoginEvenWithoutBruteForceDetection() {
+        TestUser user = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
+        AuthenticatorApp app = enrol(user);
+        Browser browser = new Browser();
+        Page page = afterFourWrongCodes(browser, user, app);
 
         Page fifth = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
 
@@ -225,10 +231,7 @@ class SecurityIT extends KeycloakIT {
         TestUser user = newUserIn(NO_BRUTE_FORCE_REALM, "/staff");
         AuthenticatorApp app = enrol(user);
         Browser browser = new Browser();
-        Page page = loginWithPassword(browser, user);
-        for (int attempt = 1; attempt <= 4; attempt++) {
-            page = browser.submit(page, "#group-totp-code-form", Map.of("otp", app.wrongCode()));
-        }
+        Page page = afterFourWrongCodes(browser, user, app);
 
         assertTrue(browser.submit(page, "#group-totp-code-form", Map.of("otp", app.freshCode())).loggedIn());
     }

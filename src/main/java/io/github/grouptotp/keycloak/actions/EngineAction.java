@@ -1,11 +1,6 @@
 package io.github.grouptotp.keycloak.actions;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 import io.github.grouptotp.keycloak.LoginRequest;
 import io.github.grouptotp.keycloak.StepConfigs;
@@ -16,7 +11,7 @@ import io.github.grouptotp.keycloak.steps.Steps;
  * A required action that runs the step engine's pages: its entry in {@link #start}, every answer through
  * {@link Steps#answer}; the engine's result mapped onto the required-action context. Stateless.
  */
-abstract class EngineAction implements RequiredActionProvider, RequiredActionFactory {
+abstract class EngineAction extends ExtensionAction {
 
     /** The engine's first page (or done) for this action. */
     protected abstract StepResult start(LoginRequest request);
@@ -52,22 +47,5 @@ abstract class EngineAction implements RequiredActionProvider, RequiredActionFac
             request.record().outcome(context.getEvent(), done.outcome(), done.deadline());
         }
         context.success();
-    }
-
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

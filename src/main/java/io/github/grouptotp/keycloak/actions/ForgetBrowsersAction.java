@@ -1,12 +1,8 @@
 package io.github.grouptotp.keycloak.actions;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionFactory;
-import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
 import io.github.grouptotp.keycloak.LoginRecord;
@@ -20,7 +16,7 @@ import io.github.grouptotp.keycloak.remember.Revocations;
  * no extension about a sign-out of all devices (none when no other session is alive). Forgetting takes nothing
  * away, so it asks nothing; an admin can assign it too.
  */
-public class ForgetBrowsersAction implements RequiredActionProvider, RequiredActionFactory {
+public class ForgetBrowsersAction extends ExtensionAction {
 
     private static final Logger LOG = Logger.getLogger(ForgetBrowsersAction.class);
 
@@ -55,22 +51,9 @@ public class ForgetBrowsersAction implements RequiredActionProvider, RequiredAct
         return RequiredActions.FORGET_BROWSERS;
     }
 
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
     /** Registers the extension's own required actions in every realm, existing and new. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         ActionRegistration.registerInEveryRealm(factory);
-    }
-
-    @Override
-    public void close() {
     }
 }
