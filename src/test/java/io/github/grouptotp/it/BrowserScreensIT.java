@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import com.deque.html.axecore.results.Results;
@@ -28,11 +27,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
@@ -46,7 +42,7 @@ class BrowserScreensIT extends KeycloakIT {
     static final String LOCK_REALM = "group-totp-e2e-lock";
     static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Chromium.WAIT;
 
     private final List<WebDriver> drivers = new java.util.ArrayList<>();
 
@@ -78,15 +74,7 @@ class BrowserScreensIT extends KeycloakIT {
     }
 
     private WebDriver chromium(int width, int height, ChromeOptions options) throws Exception {
-        options.setBinary(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--window-size=" + width + "," + height,
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
-                .build();
-        WebDriver driver = new ChromeDriver(service, options);
+        WebDriver driver = Chromium.start(width, height, options);
         drivers.add(driver);
         return driver;
     }
@@ -102,27 +90,13 @@ class BrowserScreensIT extends KeycloakIT {
         submit(driver, "kc-login");
     }
 
-    /** Waits until the page shows an element matching the selector. */
     private static WebElement await(WebDriver driver, String cssSelector) {
-        return Awaitility.await("element " + cssSelector + " on " + driver.getCurrentUrl()).atMost(WAIT)
-                .until(() -> driver.findElements(By.cssSelector(cssSelector)).stream().findFirst(), Optional::isPresent)
-                .orElseThrow();
+        return Chromium.await(driver, cssSelector);
     }
 
     /** Clicks a submit button and waits until the browser has left the page, so no element of it is read again. */
     private static void submit(WebDriver driver, String buttonId) {
-        WebElement oldPage = driver.findElement(By.tagName("html"));
-        driver.findElement(By.id(buttonId)).click();
-        Awaitility.await("the page after " + buttonId).atMost(WAIT).until(() -> isGone(oldPage));
-    }
-
-    private static boolean isGone(WebElement element) {
-        try {
-            element.isEnabled();
-            return false;
-        } catch (StaleElementReferenceException gone) {
-            return true;
-        }
+        Chromium.clickAndLeave(driver, By.id(buttonId));
     }
 
     /** Back at the test application with an authorization code: the login is complete. */
