@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,14 +17,21 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.browser.WebAuthnAuthenticatorFactory;
+import org.keycloak.authentication.authenticators.browser.WebAuthnPasswordlessAuthenticatorFactory;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.Version;
+import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.util.JsonSerialization;
+
+import io.github.grouptotp.policy.EarlierFactor;
 
 /**
  * The few Keycloak calls whose signatures differ between the supported Keycloak 26 releases (26.0 to 26.7), chosen
@@ -34,6 +43,9 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
  * <ul>
  *   <li>{@code AuthenticationFlowContext.success(String credentialType)} (26.3+): records which credential the
  *       login used; before, {@code success()}.</li>
+ *   <li>Which credentials this login already used: the authentication note {@code authn.credentials} (26.4+, a JSON
+ *       list), {@code last.authn.credential} (26.3, the last one); in every release, the executions of Keycloak's
+ *       WebAuthn steps that succeeded.</li>
  *   <li>{@code BruteForceProtector.failedLogin}: the protector counts OTP failures apart from password failures from
  *       26.6 on (keycloak#46164, PR #46168), with one {@code String authenticationCategory} in 26.6 and a
  *       {@code Set<String>} of categories from 26.7; 26.0 to 26.5 have it without a category.</li>
@@ -46,6 +58,9 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 public final class KeycloakApi {
 
     private static final Logger LOG = Logger.getLogger(KeycloakApi.class);
+    /** AuthenticationProcessor.AUTHN_CREDENTIALS (26.4+) and LAST_AUTHN_CREDENTIAL (26.3), missing from 26.0. */
+    private static final String AUTHN_CREDENTIALS = "authn.credentials";
+    private static final String LAST_AUTHN_CREDENTIAL = "last.authn.credential";
 
     /** The releases this JAR is built and tested for: every Keycloak 26 minor from 26.0 to 26.7. */
     static final Pattern SUPPORTED = Pattern.compile("26\\.[0-7]\\..*");
@@ -111,6 +126,39 @@ public final class KeycloakApi {
     }
 
     /** A wrong code for Keycloak's brute-force protection, in the {@code category} of the step. */
+    /**
+     * The credential types Keycloak's own steps checked so far in this login, as far as the release tells: read from
+     * server-side notes and execution states only, never from anything the browser sent.
+     */
+    public static Set<String> credentialTypesUsed(AuthenticationSessionModel authSession, RealmModel realm) {
+        Set<String> types = new HashSet<>();
+        String used = authSession.getAuthNote(AUTHN_CREDENTIALS);
+        if (used != null) {
+            try {
+                types.addAll(Arrays.asList(JsonSerialization.readValue(used, String[].class)));
+            } catch (java.io.IOException unreadable) {
+                LOG.debugf("unreadable note %s: counted as no credential", AUTHN_CREDENTIALS);
+            }
+        }
+        String last = authSession.getAuthNote(LAST_AUTHN_CREDENTIAL);
+        if (last != null) {
+            types.add(last);
+        }
+        authSession.getExecutionStatus().forEach((executionId, status) -> {
+            AuthenticationExecutionModel execution = status == AuthenticationSessionModel.ExecutionStatus.SUCCESS
+                    ? realm.getAuthenticationExecutionById(executionId) : null;
+            if (execution == null) {
+                return;
+            }
+            if (WebAuthnPasswordlessAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())) {
+                types.add(EarlierFactor.PASSKEY_TYPE);
+            } else if (WebAuthnAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator())) {
+                types.add(EarlierFactor.SECURITY_KEY_TYPE);
+            }
+        });
+        return types;
+    }
+
     public static void failedLogin(BruteForceProtector protector, RealmModel realm, UserModel user, ClientConnection connection,
                                    UriInfo uriInfo, String category) {
         if (FAILED_LOGIN_WITH_CATEGORIES != null) {

@@ -6,6 +6,10 @@ public enum LoginOutcome {
     ENROLLED("enrolled"),
     /** Enrolled, and this browser was remembered after an earlier code. */
     REMEMBERED("remembered"),
+    /** Keycloak already checked a passkey earlier in this login (the username form with passkeys, or its passwordless step). */
+    PASSKEY("passkey"),
+    /** Keycloak already checked a security key (its WebAuthn step) earlier in this login. */
+    SECURITY_KEY("webauthn"),
     /** An admin reset the user's authenticator: no code asked; the reset required action enrols a new one. */
     RESET("reset"),
     /** The user logged in with a recovery code; a reset follows in the same login. */

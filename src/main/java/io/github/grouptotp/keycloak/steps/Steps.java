@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
 import io.github.grouptotp.keycloak.enrolment.RecoveryCodes;
@@ -11,6 +12,7 @@ import io.github.grouptotp.keycloak.enrolment.SecondFactors;
 import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.keycloak.reset.PendingReset;
+import io.github.grouptotp.policy.EarlierFactor;
 import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.PolicyDecision;
 
@@ -26,7 +28,10 @@ public final class Steps {
     private Steps() {
     }
 
-    /** The browser step: an admin's reset first, then what the policy decided for the user's groups. */
+    /**
+     * The browser step: an admin's reset first, then a passkey or security key Keycloak already checked in this
+     * login, then what the policy decided for the user's groups.
+     */
     public static StepResult login(LoginRequest request, PolicyDecision decision) {
         if (request.record().spent()) {
             return new StepResult.Show(ErrorPages.tooManyWrong(request));
@@ -34,6 +39,12 @@ public final class Steps {
         Optional<PendingReset> reset = PendingReset.of(request.user(), LoginRecord.now());
         if (reset.isPresent()) {
             return ResetPassPage.start(request, reset.get());
+        }
+        Optional<LoginOutcome> earlierFactor = EarlierFactor.of(KeycloakApi.credentialTypesUsed(request.authSession(), request.realm()));
+        if (earlierFactor.isPresent()) {
+            // Keycloak's WebAuthn step recorded the credential type itself; nothing is asked or remembered here.
+            LOG.debugf("user %s: %s already used in this login", request.user().getId(), earlierFactor.get());
+            return ended(request, StepResult.Done.without(earlierFactor.get()));
         }
         if (SecondFactors.lost(request.user())) {
             return new StepResult.Show(ErrorPages.factorLost(request));

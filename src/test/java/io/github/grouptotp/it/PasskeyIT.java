@@ -1,0 +1,223 @@
+package io.github.grouptotp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.AuthenticationExecutionExportRepresentation;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
+
+/**
+ * A passkey that Keycloak checked earlier in the login stands in for the step's code: real Chromium with its virtual
+ * authenticator (a passkey on the "device"), through Keycloak's own WebAuthn registration and login pages. In each
+ * test the same user's password login shows that the step does ask this user.
+ */
+class PasskeyIT extends KeycloakIT {
+
+    /** The demo realm with the passwordless route: username, then a passkey or the password, then the step. */
+    static final String PASSWORDLESS_REALM = "group-totp-passkey-step";
+    /** The demo realm with Keycloak 26.4+'s passkeys in its username and password form. */
+    static final String PASSKEYS_FORM_REALM = "group-totp-passkey-form";
+
+    private final List<WebDriver> drivers = new ArrayList<>();
+
+    @BeforeAll
+    static void importRealms() {
+        importDemoRealmCopy(PASSWORDLESS_REALM, Map.of(), PasskeyIT::passwordlessBrowserFlow);
+        if (KeycloakServer.atLeast("26.4")) {
+            importDemoRealmCopy(PASSKEYS_FORM_REALM, Map.of());
+            // Not in the 26.0 representation the tests compile against: set as the admin console does, on the whole realm.
+            Admin admin = KeycloakServer.get().admin();
+            Map<String, Object> realm = new java.util.HashMap<>(admin.request().get("/admin/realms/" + PASSKEYS_FORM_REALM)
+                    .then().statusCode(200).extract().jsonPath().getMap(""));
+            realm.put("webAuthnPolicyPasswordlessPasskeysEnabled", true);
+            admin.request().contentType(io.restassured.http.ContentType.JSON).body(realm)
+                    .put("/admin/realms/" + PASSKEYS_FORM_REALM).then().statusCode(204);
+            assertEquals(true, admin.request().get("/admin/realms/" + PASSKEYS_FORM_REALM).then().extract().jsonPath()
+                    .getBoolean("webAuthnPolicyPasswordlessPasskeysEnabled"), "passkeys enabled in the login form");
+        }
+    }
+
+    @AfterEach
+    void quitBrowsers() {
+        drivers.forEach(WebDriver::quit);
+        drivers.clear();
+    }
+
+    /** Every Keycloak 26: Keycloak's passwordless WebAuthn step before ours. */
+    @Test
+    void aPasskeyFromKeycloaksPasswordlessStepIsNotAskedForACode() throws Exception {
+        TestUser user = newUserIn(PASSWORDLESS_REALM, "/staff");
+        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register-passwordless");
+        WebDriver browser = browserWithPasskeyDevice();
+
+        // Control: with the password, the step asks this /staff member (the grace page), who sets up a passkey.
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#password").sendKeys(user.password());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#group-totp-grace-form");
+        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        registerPasskey(browser, user);
+        logout(browser, user.realm());
+        // Control: having a passkey is not enough; a password login is still asked.
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#password").sendKeys(user.password());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#group-totp-grace-form");
+        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        assertLoggedIn(browser);
+        assertEquals("grace_skipped", lastLoginOutcome(user));
+        logout(browser, user.realm());
+
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        // The password comes first (the user's oldest credential); the user picks the passkey instead.
+        Chromium.await(browser, "#try-another-way");
+        Chromium.clickAndLeave(browser, By.id("try-another-way"));
+        Chromium.await(browser, "input[name=authenticationExecution]");
+        Chromium.clickAndLeave(browser, By.xpath("//form[input[@value='" + passwordlessExecutionId()
+                + "']]/following-sibling::div[@onclick]"));
+        Chromium.await(browser, "#authenticateWebAuthnButton");
+        Chromium.clickAndLeave(browser, By.id("authenticateWebAuthnButton"));
+
+        assertLoggedIn(browser);
+        assertEquals("passkey", lastLoginOutcome(user));
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "no authenticator app was set up");
+    }
+
+    /** Keycloak 26.4+: "Sign in with a passkey" on the username and password form, before the step. */
+    @Test
+    void aPasskeyFromTheLoginFormIsNotAskedForACode() throws Exception {
+        Assumptions.assumeTrue(KeycloakServer.atLeast("26.4"), "passkeys in the login form came with Keycloak 26.4");
+        TestUser user = newUserIn(PASSKEYS_FORM_REALM, "/staff");
+        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register-passwordless");
+        WebDriver browser = browserWithPasskeyDevice();
+
+        openLogin(browser, user);
+        Chromium.await(browser, "#password").sendKeys(user.password());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#group-totp-grace-form");
+        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        registerPasskey(browser, user);
+        logout(browser, user.realm());
+
+        // Keycloak's login form asks the browser for a passkey as soon as it loads (conditional mediation, the
+        // username field's suggestions); Chromium's virtual authenticator answers it at once, as a user picking it would.
+        browser.get(authUrl(user.realm()));
+
+        assertLoggedIn(browser);
+        assertEquals("passkey", lastLoginOutcome(user));
+    }
+
+    private String passwordlessExecutionId() {
+        return admin.realm(PASSWORDLESS_REALM).flows().getExecutions("browser-passkey first factor").stream()
+                .filter(execution -> "webauthn-authenticator-passwordless".equals(execution.getProviderId()))
+                .findFirst().orElseThrow().getId();
+    }
+
+    /** Chromium with a virtual platform authenticator that keeps passkeys and verifies its user. */
+    private WebDriver browserWithPasskeyDevice() throws Exception {
+        ChromeDriver driver = Chromium.start(1280, 1000, new ChromeOptions());
+        drivers.add(driver);
+        driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true)
+                .setIsUserConsenting(true));
+        return driver;
+    }
+
+    /** Opens the application's login and types the username (the realm's first page asks for it). */
+    private void openLogin(WebDriver browser, TestUser user) {
+        browser.get(authUrl(user.realm()));
+        Chromium.await(browser, "#username").sendKeys(user.username());
+    }
+
+    /** Keycloak's own passkey registration (a required action), ending at the application. */
+    private void registerPasskey(WebDriver browser, TestUser user) {
+        Chromium.await(browser, "#registerWebAuthn");
+        // Keycloak's script asks for a label with window.prompt, which headless Chromium cannot answer.
+        ((JavascriptExecutor) browser).executeScript("window.prompt = () => 'Test passkey';");
+        Chromium.clickAndLeave(browser, By.id("registerWebAuthn"));
+        assertLoggedIn(browser);
+        assertEquals(1, admin.credentials(user.realm(), user.id(), "webauthn-passwordless").size(), "one passkey stored");
+    }
+
+    private void logout(WebDriver browser, String realm) {
+        browser.get(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/logout");
+        Chromium.clickAndLeave(browser, By.id("kc-logout"));
+    }
+
+    private static void assertLoggedIn(WebDriver browser) {
+        Chromium.await(browser, "#" + TestApp.SIGNED_IN_ID);
+        String url = browser.getCurrentUrl();
+        assertTrue(TestApp.get().isAppUrl(url) && url.contains("code="), "back at the application with a code: " + url);
+    }
+
+    /**
+     * The demo flow with its username and password form split, as Keycloak's passwordless set-up does: the username,
+     * then a passkey (for users who have one) or the password, then the step with the demo settings.
+     */
+    private static void passwordlessBrowserFlow(RealmRepresentation realm) {
+        String top = "browser-passkey";
+        String forms = top + " forms";
+        String firstFactor = top + " first factor";
+        realm.getAuthenticationFlows().add(flow(top, List.of(
+                step("auth-cookie", "ALTERNATIVE", 10), subflow(forms, "ALTERNATIVE", 20))));
+        AuthenticationExecutionExportRepresentation groupTotp = step("group-totp", "REQUIRED", 30);
+        groupTotp.setAuthenticatorConfig(realm.getAuthenticatorConfig().get(0).getAlias());
+        realm.getAuthenticationFlows().add(flow(forms, List.of(
+                step("auth-username-form", "REQUIRED", 10), subflow(firstFactor, "REQUIRED", 20), groupTotp)));
+        realm.getAuthenticationFlows().add(flow(firstFactor, List.of(
+                step("webauthn-authenticator-passwordless", "ALTERNATIVE", 10), step("auth-password-form", "ALTERNATIVE", 20))));
+        realm.setBrowserFlow(top);
+    }
+
+    private static AuthenticationFlowRepresentation flow(String alias, List<AuthenticationExecutionExportRepresentation> steps) {
+        AuthenticationFlowRepresentation flow = new AuthenticationFlowRepresentation();
+        flow.setAlias(alias);
+        flow.setProviderId("basic-flow");
+        flow.setTopLevel(alias.equals("browser-passkey"));
+        flow.setBuiltIn(false);
+        flow.setAuthenticationExecutions(steps);
+        return flow;
+    }
+
+    private static AuthenticationExecutionExportRepresentation step(String authenticator, String requirement, int priority) {
+        AuthenticationExecutionExportRepresentation step = new AuthenticationExecutionExportRepresentation();
+        step.setAuthenticator(authenticator);
+        step.setRequirement(requirement);
+        step.setPriority(priority);
+        step.setAuthenticatorFlow(false);
+        step.setUserSetupAllowed(false);
+        return step;
+    }
+
+    private static AuthenticationExecutionExportRepresentation subflow(String alias, String requirement, int priority) {
+        AuthenticationExecutionExportRepresentation step = new AuthenticationExecutionExportRepresentation();
+        step.setFlowAlias(alias);
+        step.setRequirement(requirement);
+        step.setPriority(priority);
+        step.setAuthenticatorFlow(true);
+        step.setUserSetupAllowed(false);
+        return step;
+    }
+}
