@@ -1,5 +1,6 @@
 package io.github.grouptotp.it;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,9 +87,47 @@ class PasskeyIT extends KeycloakIT {
         assertEquals("grace_skipped", lastLoginOutcome(user));
         logout(browser, user.realm());
 
+        signInWithPasskey(browser, user);
+
+        assertLoggedIn(browser);
+        assertEquals("passkey", lastLoginOutcome(user));
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "no authenticator app was set up");
+    }
+
+    /**
+     * Whoever removed the authenticator app without proof (here: the deprecated account REST endpoint, from a session
+     * that may rest on a remembered browser) may have registered a passkey too: the help desk, not a passkey login.
+     */
+    @Test
+    void aPasskeyDoesNotGetPastAnAppRemovedWithoutProof() throws Exception {
+        String secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        TestUser user = newUserWithCredentials(PASSWORDLESS_REALM, List.of(Admin.otpCredential(secret)), "/staff");
+        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register-passwordless");
+        WebDriver browser = browserWithPasskeyDevice();
         openLogin(browser, user);
         Chromium.clickAndLeave(browser, By.id("kc-login"));
-        // The password comes first (the user's oldest credential); the user picks the passkey instead.
+        Chromium.await(browser, "#password").sendKeys(user.password());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#otp").sendKeys(AuthenticatorApp.fromSecret(secret).freshCode());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        registerPasskey(browser, user);
+        String code = browser.getCurrentUrl().replaceAll(".*[?&]code=([^&]+).*", "$1");
+        String token = exchange(user.realm(), code).getString("access_token");
+        String otpId = admin.credentials(user.realm(), user.id(), "otp").get(0).getId();
+        given().baseUri(server.baseUrl()).auth().oauth2(token).accept(ContentType.JSON)
+                .delete("/realms/{realm}/account/credentials/{id}", user.realm(), otpId).then().statusCode(204);
+        logout(browser, user.realm());
+
+        signInWithPasskey(browser, user);
+
+        assertTrue(Chromium.await(browser, "body").getText().contains(AttackReviewTwoIT.HELP_DESK), browser.getPageSource());
+        assertEquals("group_totp_factor_removed", admin.events(user.realm(), user.id(), "LOGIN_ERROR").get(0).getError());
+    }
+
+    /** The username, then "try another way" past the password (the user's older credential) to the passkey. */
+    private void signInWithPasskey(WebDriver browser, TestUser user) {
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
         Chromium.await(browser, "#try-another-way");
         Chromium.clickAndLeave(browser, By.id("try-another-way"));
         Chromium.await(browser, "input[name=authenticationExecution]");
@@ -95,10 +135,6 @@ class PasskeyIT extends KeycloakIT {
                 + "']]/following-sibling::div[@onclick]"));
         Chromium.await(browser, "#authenticateWebAuthnButton");
         Chromium.clickAndLeave(browser, By.id("authenticateWebAuthnButton"));
-
-        assertLoggedIn(browser);
-        assertEquals("passkey", lastLoginOutcome(user));
-        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "no authenticator app was set up");
     }
 
     /** Keycloak 26.4+: "Sign in with a passkey" on the username and password form, before the step. */

@@ -29,8 +29,8 @@ public final class Steps {
     }
 
     /**
-     * The browser step: an admin's reset first, then a passkey or security key Keycloak already checked in this
-     * login, then what the policy decided for the user's groups.
+     * The browser step: an admin's reset first, then a factor lost without proof (the help desk), then a passkey or
+     * security key Keycloak already checked in this login, then what the policy decided for the user's groups.
      */
     public static StepResult login(LoginRequest request, PolicyDecision decision) {
         if (request.record().spent()) {
@@ -40,14 +40,15 @@ public final class Steps {
         if (reset.isPresent()) {
             return ResetPassPage.start(request, reset.get());
         }
+        if (SecondFactors.lost(request.user())) {
+            // Before a passkey: whoever removed the app without proof may have registered one since.
+            return new StepResult.Show(ErrorPages.factorLost(request));
+        }
         Optional<LoginOutcome> earlierFactor = EarlierFactor.of(KeycloakApi.credentialTypesUsed(request.authSession(), request.realm()));
         if (earlierFactor.isPresent()) {
             // Keycloak's WebAuthn step recorded the credential type itself; nothing is asked or remembered here.
             LOG.debugf("user %s: %s already used in this login", request.user().getId(), earlierFactor.get());
             return ended(request, StepResult.Done.without(earlierFactor.get()));
-        }
-        if (SecondFactors.lost(request.user())) {
-            return new StepResult.Show(ErrorPages.factorLost(request));
         }
         return ended(request, PolicyPages.start(request, decision));
     }
