@@ -68,21 +68,13 @@ class PasskeyIT extends KeycloakIT {
         WebDriver browser = browserWithPasskeyDevice();
 
         // Control: with the password, the step asks this /staff member (the grace page), who sets up a passkey.
-        openLogin(browser, user);
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#password").sendKeys(user.password());
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#group-totp-grace-form");
-        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        signInWithPassword(browser, user);
+        skipOnTheGracePage(browser);
         registerPasskey(browser, user);
         logout(browser, user.realm());
         // Control: having a passkey is not enough; a password login is still asked.
-        openLogin(browser, user);
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#password").sendKeys(user.password());
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#group-totp-grace-form");
-        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        signInWithPassword(browser, user);
+        skipOnTheGracePage(browser);
         assertLoggedIn(browser);
         assertEquals("grace_skipped", lastLoginOutcome(user));
         logout(browser, user.realm());
@@ -104,10 +96,7 @@ class PasskeyIT extends KeycloakIT {
         TestUser user = newUserWithCredentials(PASSWORDLESS_REALM, List.of(Admin.otpCredential(secret)), "/staff");
         admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register-passwordless");
         WebDriver browser = browserWithPasskeyDevice();
-        openLogin(browser, user);
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#password").sendKeys(user.password());
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        signInWithPassword(browser, user);
         Chromium.await(browser, "#otp").sendKeys(AuthenticatorApp.fromSecret(secret).freshCode());
         Chromium.clickAndLeave(browser, By.id("kc-login"));
         registerPasskey(browser, user);
@@ -124,19 +113,6 @@ class PasskeyIT extends KeycloakIT {
         assertEquals("group_totp_factor_removed", admin.events(user.realm(), user.id(), "LOGIN_ERROR").get(0).getError());
     }
 
-    /** The username, then "try another way" past the password (the user's older credential) to the passkey. */
-    private void signInWithPasskey(WebDriver browser, TestUser user) {
-        openLogin(browser, user);
-        Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#try-another-way");
-        Chromium.clickAndLeave(browser, By.id("try-another-way"));
-        Chromium.await(browser, "input[name=authenticationExecution]");
-        Chromium.clickAndLeave(browser, By.xpath("//form[input[@value='" + passwordlessExecutionId()
-                + "']]/following-sibling::div[@onclick]"));
-        Chromium.await(browser, "#authenticateWebAuthnButton");
-        Chromium.clickAndLeave(browser, By.id("authenticateWebAuthnButton"));
-    }
-
     /** Keycloak 26.4+: "Sign in with a passkey" on the username and password form, before the step. */
     @Test
     void aPasskeyFromTheLoginFormIsNotAskedForACode() throws Exception {
@@ -148,8 +124,7 @@ class PasskeyIT extends KeycloakIT {
         openLogin(browser, user);
         Chromium.await(browser, "#password").sendKeys(user.password());
         Chromium.clickAndLeave(browser, By.id("kc-login"));
-        Chromium.await(browser, "#group-totp-grace-form");
-        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
+        skipOnTheGracePage(browser);
         registerPasskey(browser, user);
         logout(browser, user.realm());
 
@@ -165,6 +140,33 @@ class PasskeyIT extends KeycloakIT {
         return admin.realm(PASSWORDLESS_REALM).flows().getExecutions("browser-passkey first factor").stream()
                 .filter(execution -> "webauthn-authenticator-passwordless".equals(execution.getProviderId()))
                 .findFirst().orElseThrow().getId();
+    }
+
+    /** On the passwordless realm: the username, then the password (the user's first credential). */
+    private void signInWithPassword(WebDriver browser, TestUser user) {
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#password").sendKeys(user.password());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+    }
+
+    /** The username, then "try another way" past the password (the user's older credential) to the passkey. */
+    private void signInWithPasskey(WebDriver browser, TestUser user) {
+        openLogin(browser, user);
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        Chromium.await(browser, "#try-another-way");
+        Chromium.clickAndLeave(browser, By.id("try-another-way"));
+        Chromium.await(browser, "input[name=authenticationExecution]");
+        Chromium.clickAndLeave(browser, By.xpath("//form[input[@value='" + passwordlessExecutionId()
+                + "']]/following-sibling::div[@onclick]"));
+        Chromium.await(browser, "#authenticateWebAuthnButton");
+        Chromium.clickAndLeave(browser, By.id("authenticateWebAuthnButton"));
+    }
+
+    /** The step asked this user: the grace page, where the user logs in without an app for now. */
+    private static void skipOnTheGracePage(WebDriver browser) {
+        Chromium.await(browser, "#group-totp-grace-form");
+        Chromium.clickAndLeave(browser, By.id("group-totp-skip"));
     }
 
     /** Chromium with a virtual platform authenticator that keeps passkeys and verifies its user. */
@@ -238,22 +240,24 @@ class PasskeyIT extends KeycloakIT {
     }
 
     private static AuthenticationExecutionExportRepresentation step(String authenticator, String requirement, int priority) {
-        AuthenticationExecutionExportRepresentation step = new AuthenticationExecutionExportRepresentation();
-        step.setAuthenticator(authenticator);
-        step.setRequirement(requirement);
-        step.setPriority(priority);
-        step.setAuthenticatorFlow(false);
-        step.setUserSetupAllowed(false);
-        return step;
+        return execution(authenticator, false, requirement, priority);
     }
 
     private static AuthenticationExecutionExportRepresentation subflow(String alias, String requirement, int priority) {
-        AuthenticationExecutionExportRepresentation step = new AuthenticationExecutionExportRepresentation();
-        step.setFlowAlias(alias);
-        step.setRequirement(requirement);
-        step.setPriority(priority);
-        step.setAuthenticatorFlow(true);
-        step.setUserSetupAllowed(false);
-        return step;
+        return execution(alias, true, requirement, priority);
+    }
+
+    private static AuthenticationExecutionExportRepresentation execution(String name, boolean isFlow, String requirement, int priority) {
+        AuthenticationExecutionExportRepresentation execution = new AuthenticationExecutionExportRepresentation();
+        if (isFlow) {
+            execution.setFlowAlias(name);
+        } else {
+            execution.setAuthenticator(name);
+        }
+        execution.setAuthenticatorFlow(isFlow);
+        execution.setRequirement(requirement);
+        execution.setPriority(priority);
+        execution.setUserSetupAllowed(false);
+        return execution;
     }
 }
