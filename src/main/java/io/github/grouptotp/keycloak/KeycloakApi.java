@@ -1,5 +1,6 @@
 package io.github.grouptotp.keycloak;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -125,7 +126,6 @@ public final class KeycloakApi {
         invoke(SUCCESS_WITH_CREDENTIAL, context, credentialType);
     }
 
-    /** A wrong code for Keycloak's brute-force protection, in the {@code category} of the step. */
     /**
      * The credential types Keycloak's own steps checked so far in this login, as far as the release tells: read from
      * server-side notes and execution states only, never from anything the browser sent.
@@ -136,7 +136,7 @@ public final class KeycloakApi {
         if (used != null) {
             try {
                 types.addAll(Arrays.asList(JsonSerialization.readValue(used, String[].class)));
-            } catch (java.io.IOException unreadable) {
+            } catch (IOException unreadable) {
                 LOG.debugf("unreadable note %s: counted as no credential", AUTHN_CREDENTIALS);
             }
         }
@@ -159,6 +159,7 @@ public final class KeycloakApi {
         return types;
     }
 
+    /** A wrong code for Keycloak's brute-force protection, in the {@code category} of the step. */
     public static void failedLogin(BruteForceProtector protector, RealmModel realm, UserModel user, ClientConnection connection,
                                    UriInfo uriInfo, String category) {
         if (FAILED_LOGIN_WITH_CATEGORIES != null) {
