@@ -12,6 +12,13 @@
             <@fields.actions>
                 <@fields.submit id="kc-login" name="login" label="groupTotp.verify" />
             </@fields.actions>
+            <#if (groupTotpOtherFactors![])?has_content>
+                <@fields.actions>
+                    <#list groupTotpOtherFactors as factor>
+                        <@fields.submit id="group-totp-use-${factor}" name="factor" value=factor style="secondary" label="groupTotp.use.${factor}" />
+                    </#list>
+                </@fields.actions>
+            </#if>
             <#if groupTotpRecoveryOffered!false>
                 <@fields.actions>
                     <@fields.submit id="group-totp-use-recovery" name="recovery" style="link" label="groupTotp.useRecoveryCode" />

@@ -36,7 +36,7 @@
     </div>
 </#macro>
 
-<#-- A submit button: style primary or secondary (full width), or link. -->
-<#macro submit id name label style="primary">
-    <button type="submit" id="${id}" name="${name}" class="<#if style == "link">${properties.kcButtonLinkClass!}<#elseif style == "secondary">${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}<#else>${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}</#if>">${msg(label)}</button>
+<#-- A submit button: style primary or secondary (full width), or link; value for a button that names a choice. -->
+<#macro submit id name label style="primary" value="">
+    <button type="submit" id="${id}" name="${name}"<#if value?has_content> value="${value}"</#if> class="<#if style == "link">${properties.kcButtonLinkClass!}<#elseif style == "secondary">${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}<#else>${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}</#if>">${msg(label)}</button>
 </#macro>

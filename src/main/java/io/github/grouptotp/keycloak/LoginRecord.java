@@ -44,7 +44,11 @@ public final class LoginRecord {
         /** A reset started by the user: the current code before anything is removed. */
         CURRENT_CODE,
         /** An admin's reset: the one-time pass from the help desk before a new authenticator is set up. */
-        RESET_PASS
+        RESET_PASS,
+        /** The user's security key or passkey, on Keycloak's WebAuthn page. */
+        SECURITY_KEY,
+        /** A reset started by the user: the current security key or passkey before anything is removed. */
+        CURRENT_SECURITY_KEY
     }
 
     private static final String STAGE_NOTE = "group-totp.stage";

@@ -11,9 +11,9 @@ import java.util.Optional;
 public final class EarlierFactor {
 
     /** Keycloak's credential type of a passkey ({@code WebAuthnCredentialModel.TYPE_PASSWORDLESS}). */
-    public static final String PASSKEY_TYPE = "webauthn-passwordless";
+    public static final String PASSKEY_TYPE = SecondFactor.PASSKEY.credentialType();
     /** Keycloak's credential type of a security key used as a second factor ({@code WebAuthnCredentialModel.TYPE_TWOFACTOR}). */
-    public static final String SECURITY_KEY_TYPE = "webauthn";
+    public static final String SECURITY_KEY_TYPE = SecondFactor.WEBAUTHN.credentialType();
 
     private EarlierFactor() {
     }
@@ -27,5 +27,14 @@ public final class EarlierFactor {
             return Optional.of(LoginOutcome.SECURITY_KEY);
         }
         return Optional.empty();
+    }
+
+    /** The outcome of a login in which the step itself checked this WebAuthn factor. */
+    public static LoginOutcome outcomeOf(SecondFactor factor) {
+        return switch (factor) {
+            case PASSKEY -> LoginOutcome.PASSKEY;
+            case WEBAUTHN -> LoginOutcome.SECURITY_KEY;
+            case OTP -> LoginOutcome.VERIFIED;
+        };
     }
 }

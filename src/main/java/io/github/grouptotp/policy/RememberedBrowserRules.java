@@ -24,14 +24,14 @@ public final class RememberedBrowserRules {
      *
      * @param issuer           this realm's issuer
      * @param userId           the user logging in
-     * @param otpCredentialIds the user's OTP credentials now
+     * @param factorCredentialIds the user's second-factor credentials now (apps, security keys, passkeys)
      * @param userNotBefore    the user's not-before time (admin "sign out"), or {@link Instant#EPOCH} if none
      * @param realmNotBefore   the realm's not-before time (revocation), or {@link Instant#EPOCH} if none
      * @param revokedBefore    when the user last signed out of all devices or was disabled, or {@link Instant#EPOCH}
      * @param credentials      the fingerprint of the user's password and OTP credentials now
      * @param rememberHours    the step's current setting; 0 disables remembered browsers
      */
-    public record Expected(String issuer, String userId, Set<String> otpCredentialIds,
+    public record Expected(String issuer, String userId, Set<String> factorCredentialIds,
                            Instant userNotBefore, Instant realmNotBefore, Instant revokedBefore, String credentials,
                            int rememberHours) {
     }
@@ -53,7 +53,7 @@ public final class RememberedBrowserRules {
         if (!expected.userId().equals(cookie.userId())) {
             return Optional.of("issued to another user");
         }
-        if (cookie.credentialId() == null || !expected.otpCredentialIds().contains(cookie.credentialId())) {
+        if (cookie.credentialId() == null || !expected.factorCredentialIds().contains(cookie.credentialId())) {
             return Optional.of("its OTP credential was removed");
         }
         if (cookie.credentials() == null || !cookie.credentials().equals(expected.credentials())) {

@@ -1,7 +1,7 @@
 package io.github.grouptotp.policy;
 
 /**
- * The secrets a user can type instead of, or besides, the password. Each counts the same way everywhere (the
+ * The secrets a user can give instead of, or besides, the password (typed, or signed by a security key or passkey). Each counts the same way everywhere (the
  * per-login cap, the per-user limit, Keycloak's brute-force detection) with one brute-force category each, the
  * credential type Keycloak's protector counts for it.
  */
@@ -11,7 +11,11 @@ public enum SecretKind {
     /** One of the user's recovery codes. */
     RECOVERY_CODE("recovery-authn-codes"),
     /** The one-time pass of an admin's reset: a second factor in its own right, counted as one. */
-    ONE_TIME_PASS("otp");
+    ONE_TIME_PASS("otp"),
+    /** A security key's signature, checked by Keycloak's WebAuthn authenticator inside the step. */
+    SECURITY_KEY("webauthn"),
+    /** A passkey's signature, checked by Keycloak's passwordless WebAuthn authenticator inside the step. */
+    PASSKEY("webauthn-passwordless");
 
     private final String bruteForceCategory;
 

@@ -123,6 +123,20 @@ public final class Admin {
         return otp;
     }
 
+    /**
+     * A stored WebAuthn credential ({@code webauthn}: a security key, {@code webauthn-passwordless}: a passkey) as an
+     * import writes it; its key is made up, so only routes that never check a signature can use it.
+     */
+    public static CredentialRepresentation webAuthnCredential(String type) {
+        CredentialRepresentation key = new CredentialRepresentation();
+        key.setType(type);
+        key.setUserLabel("imported key");
+        key.setSecretData("{}");
+        key.setCredentialData("{\"aaguid\":\"00000000-0000-0000-0000-000000000000\",\"credentialId\":\"AQIDBA==\","
+                + "\"counter\":0,\"credentialPublicKey\":\"AQIDBA==\",\"attestationStatementFormat\":\"none\",\"transports\":[]}");
+        return key;
+    }
+
     public void joinGroup(String realm, String userId, String groupPath) {
         user(realm, userId).joinGroup(realm(realm).getGroupByPath(groupPath).getId());
     }

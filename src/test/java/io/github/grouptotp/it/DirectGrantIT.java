@@ -69,6 +69,23 @@ class DirectGrantIT extends KeycloakIT {
                 "the reason is in the events only");
     }
 
+    /** WebAuthn needs a browser: a user whose only factor is a security key or passkey has nothing to send here. */
+    @Test
+    void aUserWithOnlyASecurityKeyOrPasskeyIsRefused() {
+        for (String type : java.util.List.of("webauthn", "webauthn-passwordless")) {
+            TestUser user = newUserWithCredentials(REALM, java.util.List.of(Admin.webAuthnCredential(type)), "/extranet");
+            assertEquals(1, admin.credentials(REALM, user.id(), type).size(), "the " + type + " credential is stored");
+
+            assertAnsweredLikeAWrongPassword(passwordGrant(user, null, null), user);
+            assertAnsweredLikeAWrongPassword(passwordGrant(user, "123456", null), user);
+            assertEquals(2, admin.events(REALM, user.id(), "LOGIN_ERROR").stream()
+                    .filter(e -> e.getDetails() != null && "webauthn_only".equals(e.getDetails().get("group_totp_refused"))).count(),
+                    "the reason is in the events only");
+        }
+        // Control: the same extranet group without a factor gets a token.
+        passwordGrant(newUser("/extranet"), null, null).then().statusCode(200);
+    }
+
     @Test
     void optionalAndExemptUsersWithoutTotpGetTokens() {
         passwordGrant(newUser("/extranet"), null, null).then().statusCode(200);

@@ -24,9 +24,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
- * A passkey that Keycloak checked earlier in the login stands in for the step's code: real Chromium with its virtual
- * authenticator (a passkey on the "device"), through Keycloak's own WebAuthn registration and login pages. In each
- * test the same user's password login shows that the step does ask this user.
+ * Passkeys and security keys count as the second factor: one that Keycloak checked earlier in the login stands in for
+ * the step's code, and the step itself asks a user who has one for it, on Keycloak's own WebAuthn page. Real Chromium
+ * with its virtual authenticator (a passkey on the "device", or a USB security key), through Keycloak's own WebAuthn
+ * registration and login pages. In each test the same user's password login shows that the step does ask this user.
  */
 class PasskeyIT extends KeycloakIT {
 
@@ -72,11 +73,12 @@ class PasskeyIT extends KeycloakIT {
         skipOnTheGracePage(browser);
         registerPasskey(browser, user);
         logout(browser, user.realm());
-        // Control: having a passkey is not enough; a password login is still asked.
+        // Control: a password login is asked for the passkey, by the step, on Keycloak's WebAuthn page.
         signInWithPassword(browser, user);
-        skipOnTheGracePage(browser);
+        useKeyOnKeycloaksPage(browser);
         assertLoggedIn(browser);
-        assertEquals("grace_skipped", lastLoginOutcome(user));
+        assertEquals("passkey", lastLoginOutcome(user));
+        assertEquals(2, admin.events(user.realm(), user.id(), "LOGIN").size(), "the registration's login, then this one");
         logout(browser, user.realm());
 
         signInWithPasskey(browser, user);
@@ -88,29 +90,75 @@ class PasskeyIT extends KeycloakIT {
 
     /**
      * Whoever removed the authenticator app without proof (here: the deprecated account REST endpoint, from a session
-     * that may rest on a remembered browser) may have registered a passkey too: the help desk, not a passkey login.
+     * that may rest on a remembered browser) must not register a passkey in its place from that session: the help
+     * desk, and no passkey stored. Control: the same session could start an account change before the removal.
      */
     @Test
-    void aPasskeyDoesNotGetPastAnAppRemovedWithoutProof() throws Exception {
+    void noPasskeyCanBeRegisteredInPlaceOfAnAppRemovedWithoutProof() throws Exception {
         String secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
         TestUser user = newUserWithCredentials(PASSWORDLESS_REALM, List.of(Admin.otpCredential(secret)), "/staff");
-        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register-passwordless");
         WebDriver browser = browserWithPasskeyDevice();
         signInWithPassword(browser, user);
         Chromium.await(browser, "#otp").sendKeys(AuthenticatorApp.fromSecret(secret).freshCode());
         Chromium.clickAndLeave(browser, By.id("kc-login"));
-        registerPasskey(browser, user);
+        assertLoggedIn(browser);
         String code = browser.getCurrentUrl().replaceAll(".*[?&]code=([^&]+).*", "$1");
         String token = exchange(user.realm(), code).getString("access_token");
+        // Control: from this SSO session an account change is asked for the app's code first.
+        browser.get(authUrl(user.realm()) + "&kc_action=webauthn-register-passwordless");
+        Chromium.await(browser, "#otp");
         String otpId = admin.credentials(user.realm(), user.id(), "otp").get(0).getId();
         given().baseUri(server.baseUrl()).auth().oauth2(token).accept(ContentType.JSON)
                 .delete("/realms/{realm}/account/credentials/{id}", user.realm(), otpId).then().statusCode(204);
-        logout(browser, user.realm());
 
-        signInWithPasskey(browser, user);
+        browser.get(authUrl(user.realm()) + "&kc_action=webauthn-register-passwordless");
 
         assertTrue(Chromium.await(browser, "body").getText().contains(AttackReviewTwoIT.HELP_DESK), browser.getPageSource());
-        assertEquals("group_totp_factor_removed", admin.events(user.realm(), user.id(), "LOGIN_ERROR").get(0).getError());
+        assertTrue(browser.findElements(By.id("registerWebAuthn")).isEmpty(), "no passkey registration offered");
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "webauthn-passwordless"), "no passkey stored");
+    }
+
+    /** A security key (WebAuthn as a second factor) answers the step on Keycloak's own WebAuthn page. */
+    @Test
+    void aSecurityKeyAnswersTheStepInsteadOfACode() throws Exception {
+        TestUser user = newUserIn(PASSWORDLESS_REALM, "/staff");
+        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register");
+        WebDriver browser = browserWithSecurityKey();
+        // Control: without a factor, the step asks this /staff member to set one up (the grace page).
+        signInWithPassword(browser, user);
+        skipOnTheGracePage(browser);
+        register(browser, user, "webauthn");
+        logout(browser, user.realm());
+
+        signInWithPassword(browser, user);
+        assertTrue(browser.findElements(By.id("otp")).isEmpty(), "no code asked");
+        useKeyOnKeycloaksPage(browser);
+
+        assertLoggedIn(browser);
+        assertEquals("webauthn", lastLoginOutcome(user));
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "no authenticator app was set up");
+    }
+
+    /** A user with an app and a security key gets the code page (the older factor) and may pick the key instead. */
+    @Test
+    void aUserWithAnAppAndASecurityKeyMayPickTheKeyOnTheCodePage() throws Exception {
+        String secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        TestUser user = newUserWithCredentials(PASSWORDLESS_REALM, List.of(Admin.otpCredential(secret)), "/staff");
+        admin.assignRequiredAction(user.realm(), user.id(), "webauthn-register");
+        WebDriver browser = browserWithSecurityKey();
+        signInWithPassword(browser, user);
+        Chromium.await(browser, "#otp").sendKeys(AuthenticatorApp.fromSecret(secret).freshCode());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+        register(browser, user, "webauthn");
+        logout(browser, user.realm());
+
+        signInWithPassword(browser, user);
+        Chromium.await(browser, "#otp");
+        Chromium.clickAndLeave(browser, By.id("group-totp-use-webauthn"));
+        useKeyOnKeycloaksPage(browser);
+
+        assertLoggedIn(browser);
+        assertEquals("webauthn", lastLoginOutcome(user));
     }
 
     /** Keycloak 26.4+: "Sign in with a passkey" on the username and password form, before the step. */
@@ -183,6 +231,20 @@ class PasskeyIT extends KeycloakIT {
         return driver;
     }
 
+    /** Chromium with a virtual USB security key: no passkeys kept on it, touched by the user when asked. */
+    private WebDriver browserWithSecurityKey() throws Exception {
+        ChromeDriver driver = Chromium.start(1280, 1000, new ChromeOptions());
+        drivers.add(driver);
+        driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.USB)
+                .setHasResidentKey(false)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true)
+                .setIsUserConsenting(true));
+        return driver;
+    }
+
     /** Opens the application's login and types the username (the realm's first page asks for it). */
     private void openLogin(WebDriver browser, TestUser user) {
         browser.get(authUrl(user.realm()));
@@ -191,12 +253,24 @@ class PasskeyIT extends KeycloakIT {
 
     /** Keycloak's own passkey registration (a required action), ending at the application. */
     private void registerPasskey(WebDriver browser, TestUser user) {
+        register(browser, user, "webauthn-passwordless");
+    }
+
+    /** Keycloak's own WebAuthn registration of this credential type (a required action), ending at the application. */
+    private void register(WebDriver browser, TestUser user, String credentialType) {
         Chromium.await(browser, "#registerWebAuthn");
         // Keycloak's script asks for a label with window.prompt, which headless Chromium cannot answer.
-        ((JavascriptExecutor) browser).executeScript("window.prompt = () => 'Test passkey';");
+        ((JavascriptExecutor) browser).executeScript("window.prompt = () => 'Test key';");
         Chromium.clickAndLeave(browser, By.id("registerWebAuthn"));
         assertLoggedIn(browser);
-        assertEquals(1, admin.credentials(user.realm(), user.id(), "webauthn-passwordless").size(), "one passkey stored");
+        assertEquals(1, admin.credentials(user.realm(), user.id(), credentialType).size(), "one " + credentialType + " stored");
+    }
+
+    /** Keycloak's WebAuthn login page, as the step shows it: the user's key answers (the virtual authenticator). */
+    private static void useKeyOnKeycloaksPage(WebDriver browser) {
+        Chromium.await(browser, "#authenticateWebAuthnButton");
+        assertTrue(browser.findElements(By.id("clientDataJSON")).size() == 1, "Keycloak's WebAuthn form");
+        Chromium.clickAndLeave(browser, By.id("authenticateWebAuthnButton"));
     }
 
     private void logout(WebDriver browser, String realm) {

@@ -18,9 +18,11 @@ import io.github.grouptotp.keycloak.steps.Steps;
  * Keycloak asks it in every request that may finish a login, whatever else the realm enabled, so it:
  * <ul>
  *   <li>puts the step's LOGIN detail on the LOGIN event of a login that ends after other required actions;</li>
- *   <li>asks a fresh code before an application-initiated action ({@code kc_action}: a new authenticator, a deleted
- *       credential, a new password, ...) in a login that gave none: one riding on an SSO session, which may rest on a
- *       remembered browser, for which Keycloak would not re-authenticate within {@code max_auth_age}.</li>
+ *   <li>asks a fresh code (or the user's security key or passkey) before an application-initiated action
+ *       ({@code kc_action}: a new authenticator, a deleted credential, a new password, ...) in a login that gave none:
+ *       one riding on an SSO session, which may rest on a remembered browser, for which Keycloak would not
+ *       re-authenticate within {@code max_auth_age}; a user whose factor was removed without proof gets the help
+ *       desk instead, so no other factor can be registered in its place.</li>
  * </ul>
  * Never assigned to users by the extension.
  */
@@ -33,7 +35,7 @@ public class LoginGuardAction extends EngineAction {
         record.applyOutcome(context.getEvent());
         String kcAction = authSession.getClientNote(Constants.KC_ACTION);
         if (kcAction != null && !RequiredActions.FORGET_BROWSERS.equals(kcAction) && record.proof().isEmpty()
-                && context.getUser() != null && SecondFactors.has(context.getUser())) {
+                && context.getUser() != null && (SecondFactors.has(context.getUser()) || SecondFactors.hadOne(context.getUser()))) {
             authSession.addRequiredAction(RequiredActions.LOGIN_GUARD);
         }
     }

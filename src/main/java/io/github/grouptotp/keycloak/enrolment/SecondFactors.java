@@ -1,12 +1,18 @@
 package io.github.grouptotp.keycloak.enrolment;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.UserModel;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.credentials.ExtensionRecords;
 import io.github.grouptotp.keycloak.credentials.RecordType;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * Whether the user has a second factor now, and whether they had one: a record of the extension's own credential
@@ -25,9 +31,26 @@ public final class SecondFactors {
     private SecondFactors() {
     }
 
-    /** Whether the user has a second factor now. */
+    /** Whether the user has a second factor now: an authenticator app, a security key or a passkey. */
     public static boolean has(UserModel user) {
-        return TotpCredentials.isEnrolled(user);
+        return !held(user).isEmpty();
+    }
+
+    /**
+     * The user's second factors, in the order of the user's credentials (Keycloak's credential priority, which an
+     * admin can change): the first is the one a login asks for.
+     */
+    public static List<SecondFactor> held(UserModel user) {
+        return user.credentialManager().getStoredCredentialsStream()
+                .map(CredentialModel::getType).map(SecondFactor::ofCredentialType).flatMap(Optional::stream)
+                .distinct().toList();
+    }
+
+    /** The ids of the user's second-factor credentials: a remembered browser stands for one of them. */
+    public static Set<String> credentialIds(UserModel user) {
+        return user.credentialManager().getStoredCredentialsStream()
+                .filter(credential -> SecondFactor.ofCredentialType(credential.getType()).isPresent())
+                .map(CredentialModel::getId).collect(Collectors.toSet());
     }
 
     /** Whether the user had a second factor that no admin and no proven removal took away. */

@@ -5,7 +5,6 @@ import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRequest;
@@ -52,8 +51,8 @@ public class GroupTotpAuthenticator implements Authenticator {
         if (done.outcome() != null) {
             request.record().outcome(context.getEvent(), done.outcome(), done.deadline());
         }
-        if (done.usedFactor()) {
-            KeycloakApi.success(context, OTPCredentialModel.TYPE);
+        if (done.usedFactor() != null) {
+            KeycloakApi.success(context, done.usedFactor().credentialType());
         } else {
             context.success();
         }

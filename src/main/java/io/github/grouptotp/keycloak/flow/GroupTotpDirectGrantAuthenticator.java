@@ -23,6 +23,7 @@ import io.github.grouptotp.keycloak.guard.Attempts;
 import io.github.grouptotp.keycloak.reset.PendingReset;
 import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.PolicyDecision;
+import io.github.grouptotp.policy.SecondFactor;
 import io.github.grouptotp.policy.SecretKind;
 
 /**
@@ -63,7 +64,14 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
             }
             // Not a wrong guess: the user cannot comply here.
             case ENROL -> refuse(context, request, "enrolment_required");
-            case ASK_CODE -> verifyCode(context, request);
+            // WebAuthn needs a browser: a user with no app has nothing to send here.
+            case ASK_CODE -> {
+                if (SecondFactors.held(user).contains(SecondFactor.OTP)) {
+                    verifyCode(context, request);
+                } else {
+                    refuse(context, request, "webauthn_only");
+                }
+            }
         }
     }
 

@@ -47,6 +47,8 @@ public final class TotpPages {
     public static final String FIELD_ONE_TIME_PASS = "oneTimePass";
     /** On the new recovery codes page: "I have saved these codes". */
     public static final String FIELD_CODES_SAVED = "saved";
+    /** A submit button naming a second factor ({@code otp}, {@code webauthn}, {@code passkey}): use or set up that one. */
+    public static final String FIELD_FACTOR = "factor";
 
     public static final String MSG_CODE_MISSING = "groupTotp.codeMissing";
     public static final String MSG_CODE_MALFORMED = "groupTotp.codeMalformed";
@@ -72,6 +74,10 @@ public final class TotpPages {
     public static final String MSG_RESET_PASS_EXPIRED = "groupTotp.resetPassExpired";
     public static final String MSG_CONFIRM_ACCOUNT_CHANGE = "groupTotp.confirmAccountChange";
     public static final String MSG_FACTOR_LOST = "groupTotp.factorLost";
+    public static final String MSG_WEBAUTHN_INVALID = "groupTotp.webauthnInvalid";
+    public static final String MSG_WEBAUTHN_NOT_USED = "groupTotp.webauthnNotUsed";
+    public static final String MSG_CONFIRM_ACCOUNT_CHANGE_KEY = "groupTotp.confirmAccountChangeKey";
+    public static final String MSG_RESET_CONFIRM_KEY = "groupTotp.resetConfirmKey";
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
@@ -79,7 +85,13 @@ public final class TotpPages {
     }
 
     public static Response code(LoginFormsProvider form, boolean offerRecovery, FormMessage message) {
+        return code(form, offerRecovery, List.of(), message);
+    }
+
+    /** @param otherFactors the user's security key and passkey ({@code webauthn}, {@code passkey}), offered instead of the code */
+    public static Response code(LoginFormsProvider form, boolean offerRecovery, List<String> otherFactors, FormMessage message) {
         form.setAttribute("groupTotpRecoveryOffered", offerRecovery);
+        form.setAttribute("groupTotpOtherFactors", otherFactors);
         return withMessage(form, message).createForm(CODE_TEMPLATE);
     }
 

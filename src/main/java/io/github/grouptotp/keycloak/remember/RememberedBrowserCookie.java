@@ -25,6 +25,7 @@ import org.keycloak.utils.SecureContextResolver;
 
 import io.github.grouptotp.policy.RememberedBrowser;
 import io.github.grouptotp.policy.RememberedBrowserRules;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * The remembered-browser cookie: a JWT signed with the realm's keys ({@code session.tokens()}), one cookie per
@@ -51,9 +52,10 @@ public final class RememberedBrowserCookie {
     }
 
     /**
-     * A fingerprint of the user's password and OTP credentials: it changes when the password changes (by the user,
-     * through "forgot password" or by an admin: Keycloak then stores it with a new creation time) and when an OTP
-     * credential is added or removed. A hash, so the cookie shows neither ids nor times.
+     * A fingerprint of the user's password and second factors: it changes when the password changes (by the user,
+     * through "forgot password" or by an admin: Keycloak then stores it with a new creation time) and when an app, a
+     * security key or a passkey is added or removed. A hash, so the cookie shows neither ids nor times. (Written as
+     * before security keys counted for users who have none, so their remembered browsers outlive the upgrade.)
      */
     static String credentialsFingerprint(UserModel user) {
         String password = user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
@@ -62,7 +64,11 @@ public final class RememberedBrowserCookie {
         String otp = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
                 .map(CredentialModel::getId)
                 .sorted().collect(Collectors.joining(","));
-        return hash("password:" + password + "|otp:" + otp);
+        String webAuthn = user.credentialManager().getStoredCredentialsStream()
+                .filter(c -> SecondFactor.ofCredentialType(c.getType()).filter(SecondFactor::phishingResistant).isPresent())
+                .map(CredentialModel::getId)
+                .sorted().collect(Collectors.joining(","));
+        return hash("password:" + password + "|otp:" + otp + (webAuthn.isEmpty() ? "" : "|webauthn:" + webAuthn));
     }
 
     private static String hash(String text) {
@@ -102,7 +108,7 @@ public final class RememberedBrowserCookie {
      * without its value (it would let a log reader replay it).
      */
     public static Optional<Instant> rememberedSince(KeycloakSession session, RealmModel realm, UserModel user,
-                                                    Set<String> otpCredentialIds, int rememberHours, Instant now) {
+                                                    Set<String> factorCredentialIds, int rememberHours, Instant now) {
         if (rememberHours == 0) {
             return Optional.empty();
         }
@@ -113,7 +119,7 @@ public final class RememberedBrowserCookie {
         RememberedBrowserRules.Expected expected = new RememberedBrowserRules.Expected(
                 realm.getId(),
                 user.getId(),
-                otpCredentialIds,
+                factorCredentialIds,
                 Instant.ofEpochSecond(session.users().getNotBeforeOfUser(realm, user)),
                 Instant.ofEpochSecond(realm.getNotBefore()),
                 Revocations.revokedBefore(user),

@@ -15,7 +15,7 @@ import org.keycloak.models.UserModel;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.StepConfigs;
-import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
+import io.github.grouptotp.keycloak.enrolment.SecondFactors;
 import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.keycloak.guard.UserLock;
@@ -131,7 +131,7 @@ public final class Reminders {
      * enrolled): the reminder due, recorded as sent unless this is a dry run or it cannot be sent.
      */
     private static Optional<Due> claim(GroupTotpConfig config, UserModel user, Instant now, boolean dryRun) {
-        if (user == null || TotpCredentials.isEnrolled(user)) {
+        if (user == null || SecondFactors.has(user)) {
             return Optional.empty();
         }
         EnrolmentStatus status = EnrolmentStatus.of(config, false, GraceStore.read(user), now);

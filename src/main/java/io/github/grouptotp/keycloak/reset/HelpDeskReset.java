@@ -22,6 +22,7 @@ import io.github.grouptotp.keycloak.StepConfigs;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.policy.GroupTotpConfig;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * The help desk's reset of a user's second factor (lost, replaced or wiped phone), whoever asks for it: what goes
@@ -33,10 +34,11 @@ import io.github.grouptotp.policy.GroupTotpConfig;
 public final class HelpDeskReset {
 
     /**
-     * What a reset removes: every second factor of the user and the recovery codes that stand in for it (a thief may
-     * hold the stolen phone's downloaded codes).
+     * What a reset removes: every second factor of the user (apps, security keys, passkeys) and the recovery codes that
+     * stand in for them (a thief may hold the stolen phone's downloaded codes).
      */
-    public static final Set<String> RESET_REMOVES = Set.of(OTPCredentialModel.TYPE, RecoveryAuthnCodesCredentialModel.TYPE);
+    public static final Set<String> RESET_REMOVES = Set.of(OTPCredentialModel.TYPE, SecondFactor.WEBAUTHN.credentialType(),
+            SecondFactor.PASSKEY.credentialType(), RecoveryAuthnCodesCredentialModel.TYPE);
 
     /**
      * @param removedCredentials the ids of the credentials removed

@@ -1,6 +1,7 @@
 package io.github.grouptotp.keycloak.rollout;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,22 +15,25 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 
 import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.keycloak.grace.ReminderRecord;
 import io.github.grouptotp.policy.EnrolmentStatus;
 import io.github.grouptotp.policy.GraceRecord;
 import io.github.grouptotp.policy.GroupTotpConfig;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
- * What the credential rows the rollout reads say about many users at once, from one query: who has an
- * authenticator, each user's grace record (of two, the one a login counts: {@link GraceStore#STRICTEST_FIRST}) and
+ * What the credential rows the rollout reads say about many users at once, from one query: who has a second factor
+ * (an authenticator app, a security key or a passkey), each user's grace record (of two, the one a login counts: {@link GraceStore#STRICTEST_FIRST}) and
  * reminder record. The records are decoded by their own types, as a login decodes them.
  */
 final class CredentialRows {
 
-    private static final List<String> TYPES = List.of(OTPCredentialModel.TYPE, GraceStore.CREDENTIAL_TYPE, ReminderRecord.CREDENTIAL_TYPE);
+    /** Keycloak's credential types of the second factors. */
+    static final List<String> FACTOR_TYPES = Arrays.stream(SecondFactor.values()).map(SecondFactor::credentialType).toList();
+    private static final List<String> TYPES = Stream.concat(FACTOR_TYPES.stream(),
+            Stream.of(GraceStore.CREDENTIAL_TYPE, ReminderRecord.CREDENTIAL_TYPE)).toList();
     private static final BinaryOperator<GraceRecord> STRICTER = BinaryOperator.minBy(GraceStore.STRICTEST_FIRST);
 
     private final Set<String> enrolled = new HashSet<>();
@@ -61,7 +65,7 @@ final class CredentialRows {
         query.setParameter("types", TYPES).getResultStream().forEach(row -> {
             String id = (String) row[0];
             String type = (String) row[1];
-            if (OTPCredentialModel.TYPE.equals(type)) {
+            if (FACTOR_TYPES.contains(type)) {
                 rows.enrolled.add(id);
             } else if (GraceStore.CREDENTIAL_TYPE.equals(type)) {
                 rows.grace.merge(id, GraceStore.parse((String) row[2]), STRICTER);

@@ -12,7 +12,6 @@ import jakarta.persistence.TypedQuery;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 
 import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.policy.EnrolmentStatus;
@@ -48,7 +47,7 @@ public final class RolloutReport {
     private static final int CHUNK = 500;
     /** Without a fetch size, PostgreSQL's driver reads a whole result into memory before the first row. */
     private static final String FETCH_SIZE = "org.hibernate.fetchSize";
-    private static final String ENROLLED = "u.id in (select c.user.id from CredentialEntity c where c.type = :otp)";
+    private static final String ENROLLED = "u.id in (select c.user.id from CredentialEntity c where c.type in :factorTypes)";
 
     private final RolloutScope scope;
 
@@ -72,7 +71,7 @@ public final class RolloutReport {
     public Stream<Row> rows(Optional<Status> status, Optional<Set<String>> inGroup, int first, Optional<Integer> max) {
         UserQuery users = scope.users().required(scope.realm());
         inGroup.ifPresent(groups -> users.and(UserQuery.memberOf("inGroup"), Map.of("inGroup", groups)));
-        status.ifPresent(s -> users.and(s == Status.ENROLLED ? ENROLLED : "not " + ENROLLED, Map.of("otp", OTPCredentialModel.TYPE)));
+        status.ifPresent(s -> users.and(s == Status.ENROLLED ? ENROLLED : "not " + ENROLLED, Map.of("factorTypes", CredentialRows.FACTOR_TYPES)));
         if (status.isPresent() && (status.get() == Status.GRACE || status.get() == Status.OVERDUE)) {
             TypedQuery<Object[]> query = users.selectInUsernameOrder(scope.em(), "select u.id, u.username, g.credentialData "
                     + "from UserEntity u left join CredentialEntity g on g.user = u and g.type = :grace", Object[].class)

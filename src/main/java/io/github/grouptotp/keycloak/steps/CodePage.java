@@ -35,7 +35,7 @@ final class CodePage {
         if (info != null) {
             form.setInfo(info);
         }
-        return new StepResult.Show(TotpPages.code(form, RecoveryCodes.usable(request), message));
+        return new StepResult.Show(TotpPages.code(form, RecoveryCodes.usable(request), ProofPages.otherThanApp(request), message));
     }
 
     static StepResult answer(LoginRequest request) {
@@ -52,7 +52,7 @@ final class CodePage {
         });
         if (!result.valid()) {
             return Refusals.show(request, result, TotpPages.FIELD_OTP, TotpPages.MSG_CODE_INVALID, TotpPages.MSG_CODE_INVALID,
-                    message -> TotpPages.code(request.form(), RecoveryCodes.usable(request), message));
+                    message -> TotpPages.code(request.form(), RecoveryCodes.usable(request), ProofPages.otherThanApp(request), message));
         }
         RememberedBrowserCookie.issueIfEnabled(request.session(), request.realm(), request.user(), matched[0],
                 request.config().rememberHours(), LoginRecord.now());

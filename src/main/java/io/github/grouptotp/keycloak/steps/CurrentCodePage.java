@@ -23,7 +23,8 @@ final class CurrentCodePage {
 
     static StepResult show(LoginRequest request, FormMessage message) {
         request.record().stage(LoginRecord.Stage.CURRENT_CODE);
-        return new StepResult.Show(TotpPages.code(request.form().setInfo(TotpPages.MSG_RESET_CONFIRM_CODE), false, message));
+        return new StepResult.Show(TotpPages.code(request.form().setInfo(TotpPages.MSG_RESET_CONFIRM_CODE), false,
+                ProofPages.otherThanApp(request), message));
     }
 
     static StepResult answer(LoginRequest request) {
@@ -37,7 +38,8 @@ final class CurrentCodePage {
         });
         if (!result.valid()) {
             return Refusals.show(request, result, TotpPages.FIELD_OTP, TotpPages.MSG_CODE_INVALID, TotpPages.MSG_CODE_INVALID,
-                    message -> TotpPages.code(request.form().setInfo(TotpPages.MSG_RESET_CONFIRM_CODE), false, message));
+                    message -> TotpPages.code(request.form().setInfo(TotpPages.MSG_RESET_CONFIRM_CODE), false,
+                            ProofPages.otherThanApp(request), message));
         }
         return EnrolPage.begin(request, LoginOutcome.RESET, null);
     }

@@ -46,7 +46,7 @@ final class EnrolPage {
             case INVALID -> page(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ENROL_CODE_INVALID));
             case BUSY -> page(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ENROL_BUSY));
             // Set up meanwhile (another window, or another login that was faster): that authenticator's code is needed.
-            case ALREADY_ENROLLED -> CodePage.show(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED));
+            case ALREADY_ENROLLED -> ProofPages.login(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED), null);
             case VOID -> new StepResult.Show(reason == LoginOutcome.RESET ? ErrorPages.resetExpired(request) : ErrorPages.sessionExpired(request));
             case VALID -> enrolled(request, reason, confirmation.credentialId());
         };

@@ -44,7 +44,7 @@ final class GracePage {
         }
         if (SecondFactors.has(request.user())) {
             // Enrolled in another tab since the grace page was shown: the code is needed now.
-            return CodePage.show(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED));
+            return ProofPages.login(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED), null);
         }
         GracePeriod.Status grace = status(request);
         if (!grace.active()) {
@@ -52,7 +52,7 @@ final class GracePage {
             request.loginErrorEvent().error(GRACE_OVER_EVENT_ERROR);
             return EnrolPage.begin(request, LoginOutcome.ENROLLED, new FormMessage(null, TotpPages.MSG_GRACE_OVER));
         }
-        return new StepResult.Done(LoginOutcome.GRACE_SKIPPED, grace.deadline().orElseThrow(), false);
+        return new StepResult.Done(LoginOutcome.GRACE_SKIPPED, grace.deadline().orElseThrow(), null);
     }
 
     /** The user's grace period; stamps the grace start on first need and logs an unusable record (rate-limited). */

@@ -55,7 +55,7 @@ final class PolicyPages {
                             String.valueOf(rememberedSince.get().getEpochSecond()));
                     return StepResult.Done.without(LoginOutcome.REMEMBERED);
                 }
-                return CodePage.show(request, null);
+                return ProofPages.login(request, null, null);
             }
             case ENROL -> {
                 GracePeriod.Status grace = GracePage.status(request);
@@ -94,7 +94,7 @@ final class PolicyPages {
             return Optional.empty();
         }
         Optional<Instant> since = RememberedBrowserCookie.rememberedSince(request.session(), request.realm(), request.user(),
-                TotpCredentials.otpCredentialIds(request.user()), request.config().rememberHours(), now);
+                SecondFactors.credentialIds(request.user()), request.config().rememberHours(), now);
         Optional<Integer> maxAge = maxAge(authSession);
         return since.filter(issued -> maxAge.isEmpty() || !issued.plusSeconds(maxAge.get()).isBefore(now));
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.ws.rs.core.Response;
 
 import io.github.grouptotp.policy.LoginOutcome;
+import io.github.grouptotp.policy.SecondFactor;
 
 /** What a page handler answers; each route's adapter maps it onto its Keycloak context. */
 public sealed interface StepResult {
@@ -18,16 +19,21 @@ public sealed interface StepResult {
      *
      * @param outcome    how the user passed, for the LOGIN event; null when this only confirmed what the login had
      * @param deadline   the grace deadline, when the user skipped enrolment
-     * @param usedFactor whether a second factor was used or set up (Keycloak records which credential type passed)
+     * @param usedFactor the second factor used or set up, if any (Keycloak records its credential type as passed)
      */
-    record Done(LoginOutcome outcome, Instant deadline, boolean usedFactor) implements StepResult {
+    record Done(LoginOutcome outcome, Instant deadline, SecondFactor usedFactor) implements StepResult {
 
+        /** Done with the authenticator app's code. */
         static Done with(LoginOutcome outcome) {
-            return new Done(outcome, null, true);
+            return new Done(outcome, null, SecondFactor.OTP);
+        }
+
+        static Done with(LoginOutcome outcome, SecondFactor factor) {
+            return new Done(outcome, null, factor);
         }
 
         static Done without(LoginOutcome outcome) {
-            return new Done(outcome, null, false);
+            return new Done(outcome, null, null);
         }
     }
 }

@@ -63,7 +63,7 @@ public final class Steps {
             return ResetPassPage.start(request, reset.get());
         }
         if (SecondFactors.has(request.user()) && request.record().proof().isEmpty()) {
-            return CurrentCodePage.show(request, null);
+            return ProofPages.beforeReset(request);
         }
         return EnrolPage.begin(request, LoginOutcome.RESET, null);
     }
@@ -77,9 +77,13 @@ public final class Steps {
             return new StepResult.Show(ErrorPages.tooManyWrong(request));
         }
         if (request.record().proof().isPresent()) {
-            return new StepResult.Done(null, null, true);
+            return new StepResult.Done(null, null, null);
         }
-        return CodePage.show(request, null, why);
+        if (SecondFactors.lost(request.user())) {
+            // Whoever removed the factor without proof must not set up another one now.
+            return new StepResult.Show(ErrorPages.factorLost(request));
+        }
+        return ProofPages.login(request, null, why);
     }
 
     /** The answer to the page this login showed. */
@@ -101,6 +105,13 @@ public final class Steps {
         if (stage == LoginRecord.Stage.RECOVERY && request.formHas(TotpPages.FIELD_USE_CODE)) {
             return CodePage.show(request, null);
         }
+        // On the code page the user may pick a security key or passkey instead.
+        if (stage == LoginRecord.Stage.CODE || stage == LoginRecord.Stage.CURRENT_CODE) {
+            Optional<StepResult> picked = ProofPages.picked(request, stage == LoginRecord.Stage.CURRENT_CODE);
+            if (picked.isPresent()) {
+                return picked.get();
+            }
+        }
         return ended(request, switch (stage) {
             case CODE -> CodePage.answer(request);
             case RECOVERY -> RecoveryCodePage.answer(request);
@@ -109,6 +120,8 @@ public final class Steps {
             case RECOVERY_CODES -> RecoveryCodesPage.answer(request);
             case CURRENT_CODE -> CurrentCodePage.answer(request);
             case RESET_PASS -> ResetPassPage.answer(request);
+            case SECURITY_KEY -> SecurityKeyPage.answer(request, false);
+            case CURRENT_SECURITY_KEY -> SecurityKeyPage.answer(request, true);
         });
     }
 

@@ -1,0 +1,154 @@
+package io.github.grouptotp.keycloak.webauthn;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.browser.WebAuthnAuthenticator;
+import org.keycloak.authentication.authenticators.browser.WebAuthnPasswordlessAuthenticator;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.UserModel;
+
+import io.github.grouptotp.keycloak.LoginRequest;
+import io.github.grouptotp.policy.SecondFactor;
+
+/**
+ * Keycloak's own WebAuthn authenticators, run inside the step for a security key ({@link WebAuthnAuthenticator}) or a
+ * passkey ({@link WebAuthnPasswordlessAuthenticator}): Keycloak builds its page (challenge, relying party, the user's
+ * credentials) and checks the answer (origin, challenge, signature, counter, the user handle). They talk to a flow
+ * context; this one hands them the step's request and keeps what they decide instead of passing it to the flow, so
+ * the step applies its own rules (the per-login cap, the per-user limit, the proof) before anything passes.
+ */
+public final class KeycloakWebAuthn {
+
+    /**
+     * What Keycloak's authenticator decided about a posted answer.
+     *
+     * @param valid   it called {@code success} for the step's own user
+     * @param details the event details it wrote (credential type, key id, its error), for the step's own event
+     */
+    public record Verdict(boolean valid, Map<String, String> details) {
+    }
+
+    private KeycloakWebAuthn() {
+    }
+
+    /** Keycloak's WebAuthn login page for the user's factor, on this form; empty if the user has no such credential. */
+    public static Optional<Response> page(LoginRequest request, SecondFactor factor, LoginFormsProvider form) {
+        Captured captured = new Captured(request, form);
+        authenticator(request, factor).authenticate(captured.context());
+        return Optional.ofNullable(captured.page);
+    }
+
+    /** Keycloak's check of the posted WebAuthn answer for the user's factor. */
+    public static Verdict verify(LoginRequest request, SecondFactor factor) {
+        Captured captured = new Captured(request, null);
+        authenticator(request, factor).action(captured.context());
+        Map<String, String> details = captured.event.getEvent().getDetails();
+        return new Verdict(captured.succeeded && captured.sameUser, details == null ? Map.of() : Map.copyOf(details));
+    }
+
+    private static WebAuthnAuthenticator authenticator(LoginRequest request, SecondFactor factor) {
+        return switch (factor) {
+            case WEBAUTHN -> new WebAuthnAuthenticator(request.session());
+            case PASSKEY -> new WebAuthnPasswordlessAuthenticator(request.session());
+            case OTP -> throw new IllegalArgumentException("an authenticator app has no WebAuthn page");
+        };
+    }
+
+    /**
+     * A flow context that answers from the step's request and keeps the authenticator's decision: a page, a success,
+     * anything else (a failure, "attempted", a cancelled login, a switched user) is no success. A method the
+     * authenticators are not known to call fails loudly instead of guessing.
+     */
+    private static final class Captured implements InvocationHandler {
+
+        private final LoginRequest request;
+        private final LoginFormsProvider form;
+        private final RecordedEvent event;
+        private Response page;
+        private boolean succeeded;
+        private boolean sameUser = true;
+
+        Captured(LoginRequest request, LoginFormsProvider form) {
+            this.request = request;
+            this.form = form;
+            this.event = new RecordedEvent(request);
+        }
+
+        AuthenticationFlowContext context() {
+            return (AuthenticationFlowContext) Proxy.newProxyInstance(KeycloakWebAuthn.class.getClassLoader(),
+                    new Class<?>[] {AuthenticationFlowContext.class}, this);
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            switch (method.getName()) {
+                case "getUser": return request.user();
+                case "getRealm": return request.realm();
+                case "getSession": return request.session();
+                case "getAuthenticationSession": return request.authSession();
+                case "getUriInfo": return request.uriInfo();
+                case "getConnection": return request.connection();
+                case "getHttpRequest": return request.session().getContext().getHttpRequest();
+                case "getFlowPath": return request.flowPath();
+                case "getAuthenticatorConfig": return null;
+                case "getEvent": case "newEvent": return event;
+                case "form": return form != null ? form : request.form();
+                case "setUser":
+                    sameUser &= ((UserModel) args[0]).getId().equals(request.user().getId());
+                    return null;
+                case "challenge": case "forceChallenge":
+                    page = (Response) args[0];
+                    return null;
+                case "failure": case "failureChallenge":
+                    succeeded = false;
+                    page = args.length > 1 ? (Response) args[1] : null;
+                    return null;
+                case "success":
+                    succeeded = true;
+                    return null;
+                case "attempted": case "cancelLogin": case "clearUser": case "resetFlow":
+                    succeeded = false;
+                    sameUser = false;
+                    return null;
+                case "toString": return "step context for Keycloak's WebAuthn authenticator";
+                case "hashCode": return System.identityHashCode(proxy);
+                case "equals": return proxy == args[0];
+                default: throw new UnsupportedOperationException("not available to WebAuthn inside the step: " + method.getName());
+            }
+        }
+    }
+
+    /**
+     * The authenticator's event: its details are kept for the step's own LOGIN or LOGIN_ERROR event, and nothing is
+     * sent, so a refused key is reported once, by the step's guard, as every other refused secret is.
+     */
+    private static final class RecordedEvent extends EventBuilder {
+
+        RecordedEvent(LoginRequest request) {
+            super(request.realm(), request.session());
+        }
+
+        @Override
+        public void success() {
+            // recorded only
+        }
+
+        @Override
+        public void error(String error) {
+            getEvent().setError(error);
+        }
+
+        @Override
+        public EventBuilder clone() {
+            return this;
+        }
+    }
+}
