@@ -219,26 +219,21 @@ class PasskeyIT extends KeycloakIT {
 
     /** Chromium with a virtual platform authenticator that keeps passkeys and verifies its user. */
     private WebDriver browserWithPasskeyDevice() throws Exception {
-        ChromeDriver driver = Chromium.start(1280, 1000, new ChromeOptions());
-        drivers.add(driver);
-        driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true)
-                .setHasUserVerification(true)
-                .setIsUserVerified(true)
-                .setIsUserConsenting(true));
-        return driver;
+        return browserWith(VirtualAuthenticatorOptions.Transport.INTERNAL, true);
     }
 
     /** Chromium with a virtual USB security key: no passkeys kept on it, touched by the user when asked. */
     private WebDriver browserWithSecurityKey() throws Exception {
+        return browserWith(VirtualAuthenticatorOptions.Transport.USB, false);
+    }
+
+    private WebDriver browserWith(VirtualAuthenticatorOptions.Transport transport, boolean keepsPasskeys) throws Exception {
         ChromeDriver driver = Chromium.start(1280, 1000, new ChromeOptions());
         drivers.add(driver);
         driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.USB)
-                .setHasResidentKey(false)
+                .setTransport(transport)
+                .setHasResidentKey(keepsPasskeys)
                 .setHasUserVerification(true)
                 .setIsUserVerified(true)
                 .setIsUserConsenting(true));
