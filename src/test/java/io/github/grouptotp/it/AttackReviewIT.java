@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -356,7 +355,7 @@ class AttackReviewIT extends KeycloakIT {
             codePages.add(loginWithPassword(browser, user));
         }
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        CountDownLatch start = new CountDownLatch(1);
+        StartingGate start = new StartingGate(16);
         List<Future<Timed<Page>>> answers = new ArrayList<>();
         String wrongCode = app.wrongCode();
         try {
@@ -364,11 +363,11 @@ class AttackReviewIT extends KeycloakIT {
                 Browser browser = browsers.get(i);
                 Page codePage = codePages.get(i);
                 answers.add(pool.submit(() -> {
-                    start.await();
+                    start.pass();
                     return Timed.of(() -> browser.submit(codePage, "#group-totp-code-form", Map.of("otp", wrongCode)));
                 }));
             }
-            start.countDown();
+            start.open();
             List<Timed<Page>> pages = new ArrayList<>();
             for (Future<Timed<Page>> answer : answers) {
                 pages.add(answer.get(60, TimeUnit.SECONDS));
@@ -471,18 +470,18 @@ class AttackReviewIT extends KeycloakIT {
             pages.add(window.submit(loginWithPassword(window, user), "#group-totp-code-form", Map.of("recovery", "")));
         }
         ExecutorService pool = Executors.newFixedThreadPool(windows.size());
-        CountDownLatch start = new CountDownLatch(1);
+        StartingGate start = new StartingGate(windows.size());
         List<Future<Timed<Page>>> answers = new ArrayList<>();
         try {
             for (int i = 0; i < windows.size(); i++) {
                 Browser window = windows.get(i);
                 Page page = pages.get(i);
                 answers.add(pool.submit(() -> {
-                    start.await();
+                    start.pass();
                     return Timed.of(() -> window.submit(page, "#group-totp-recovery-form", Map.of("recoveryCodeInput", codes.get(5))));
                 }));
             }
-            start.countDown();
+            start.open();
             List<Timed<Page>> timed = new ArrayList<>();
             for (Future<Timed<Page>> answer : answers) {
                 timed.add(answer.get(60, TimeUnit.SECONDS));

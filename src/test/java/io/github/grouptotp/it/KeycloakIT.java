@@ -220,6 +220,32 @@ abstract class KeycloakIT {
     }
 
     /**
+     * Releases requests at one moment: each thread waits at the gate until every thread is waiting there, so that no
+     * thread the pool started late sends its request after the first answer came back.
+     */
+    static final class StartingGate {
+
+        private final java.util.concurrent.CountDownLatch waiting;
+        private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
+        StartingGate(int threads) {
+            waiting = new java.util.concurrent.CountDownLatch(threads);
+        }
+
+        /** In each thread: wait until the gate opens. */
+        void pass() throws InterruptedException {
+            waiting.countDown();
+            open.await();
+        }
+
+        /** Opens the gate once every thread waits at it. */
+        void open() throws InterruptedException {
+            assertTrue(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS), "every thread reached the gate");
+            open.countDown();
+        }
+    }
+
+    /**
      * The requests were in flight together: each was sent before any answer came back, so the server had all of them
      * at once (a test of "at the same moment" that ran them one after the other would prove nothing).
      */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.HttpCookie;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -117,18 +116,18 @@ class SecurityIT extends KeycloakIT {
             String code2 = AuthenticatorApp.fromKey(tab2.text("#kc-totp-secret-key")).freshCode();
             Browser window1 = browser.copy();
             Browser window2 = browser.copy();
-            CountDownLatch start = new CountDownLatch(1);
+            StartingGate start = new StartingGate(2);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 Future<Timed<Page>> first = pool.submit(() -> {
-                    start.await();
+                    start.pass();
                     return Timed.of(() -> window1.submit(tab1, "#group-totp-enrol-form", Map.of("otp", code1)));
                 });
                 Future<Timed<Page>> second = pool.submit(() -> {
-                    start.await();
+                    start.pass();
                     return Timed.of(() -> window2.submit(tab2, "#group-totp-enrol-form", Map.of("otp", code2)));
                 });
-                start.countDown();
+                start.open();
                 List<Timed<Page>> answers = List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
                 assertInFlightTogether(answers);
                 answers.forEach(answer -> assertTrue(answer.value().status() < 500, answer.value().toString()));
