@@ -5,10 +5,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The admin-console settings of one "Group TOTP policy" step, typed.
@@ -23,12 +26,15 @@ import java.util.Optional;
  * @param resetPassRequired an admin's reset through the REST endpoint hands out a one-time pass that the next login
  *                     asks before a new authenticator is set up ({@code resetPass=required}); off: as without a pass
  * @param resetPassHours hours for which such a pass is valid
+ * @param acceptedFactors the second factors that count ({@code acceptedFactors}: otp, webauthn, passkey; default all)
+ * @param phishingResistantGroups groups whose members need a security key or a passkey (subgroups count)
  * @param problems     one sentence per unusable value, naming the key and the value; empty when all is well
  */
 public record GroupTotpConfig(List<String> requiredGroups, List<String> optionalGroups, List<String> exemptGroups,
                               int rememberHours, int graceDays, Optional<LocalDate> enforcementDate,
                               boolean recoveryCodes, List<Integer> reminderDays, boolean resetPassRequired,
-                              int resetPassHours, List<String> problems) {
+                              int resetPassHours, Set<SecondFactor> acceptedFactors, List<String> phishingResistantGroups,
+                              List<String> problems) {
 
     public static final String REQUIRED_GROUPS = "requiredGroups";
     public static final String OPTIONAL_GROUPS = "optionalGroups";
@@ -40,10 +46,17 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
     public static final String REMINDER_DAYS = "reminderDays";
     public static final String RESET_PASS = "resetPass";
     public static final String RESET_PASS_HOURS = "resetPassHours";
+    public static final String ACCEPTED_FACTORS = "acceptedFactors";
+    public static final String PHISHING_RESISTANT_GROUPS = "phishingResistantGroups";
 
     public static final String DEFAULT_REQUIRED_GROUPS = "/staff";
     public static final String DEFAULT_OPTIONAL_GROUPS = "/extranet";
     public static final String DEFAULT_EXEMPT_GROUPS = "";
+    public static final String DEFAULT_PHISHING_RESISTANT_GROUPS = "";
+    /** Every factor counts unless the admin says otherwise. */
+    public static final Set<SecondFactor> DEFAULT_ACCEPTED_FACTORS = Collections.unmodifiableSet(EnumSet.allOf(SecondFactor.class));
+    /** Used when no accepted factor can be read: the phishing-resistant ones, the strictest set anyone could have meant. */
+    public static final Set<SecondFactor> SAFE_ACCEPTED_FACTORS = Collections.unmodifiableSet(EnumSet.of(SecondFactor.WEBAUTHN, SecondFactor.PASSKEY));
     public static final int DEFAULT_REMEMBER_HOURS = 8;
     public static final int MAX_REMEMBER_HOURS = 720;
     /** Used instead of an unusable {@code rememberHours}: asking at every login is the safe side. */
@@ -70,7 +83,19 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
         optionalGroups = List.copyOf(optionalGroups);
         exemptGroups = List.copyOf(exemptGroups);
         reminderDays = List.copyOf(reminderDays);
+        acceptedFactors = Collections.unmodifiableSet(acceptedFactors.isEmpty() ? EnumSet.noneOf(SecondFactor.class) : EnumSet.copyOf(acceptedFactors));
+        phishingResistantGroups = List.copyOf(phishingResistantGroups);
         problems = List.copyOf(problems);
+    }
+
+    /**
+     * What meets the policy for a member of a phishing-resistant group: the accepted security keys and passkeys, or
+     * both when the admin accepted neither (the group's own setting is the stricter one, and wins).
+     */
+    public Set<SecondFactor> phishingResistantFactors() {
+        EnumSet<SecondFactor> factors = EnumSet.copyOf(SAFE_ACCEPTED_FACTORS);
+        factors.retainAll(acceptedFactors);
+        return factors.isEmpty() ? SAFE_ACCEPTED_FACTORS : Collections.unmodifiableSet(factors);
     }
 
     /** Whether required users who have not enrolled may still skip for a while. */
@@ -94,13 +119,49 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
             graceDays = NO_GRACE;
             enforcementDate = Optional.empty();
         }
+        Set<SecondFactor> accepted = acceptedFactors(values.get(ACCEPTED_FACTORS), problems);
+        List<String> phishingResistantGroups = groupPaths(groupSetting(stored, PHISHING_RESISTANT_GROUPS, DEFAULT_PHISHING_RESISTANT_GROUPS));
+        if (!phishingResistantGroups.isEmpty() && accepted.stream().noneMatch(SecondFactor::phishingResistant)) {
+            problems.add(String.format("%s lists groups but %s accepts neither webauthn nor passkey; their members may use "
+                    + "a security key or a passkey all the same", PHISHING_RESISTANT_GROUPS, ACCEPTED_FACTORS));
+        }
         return new GroupTotpConfig(
                 groupPaths(groupSetting(stored, REQUIRED_GROUPS, DEFAULT_REQUIRED_GROUPS)),
                 groupPaths(groupSetting(stored, OPTIONAL_GROUPS, DEFAULT_OPTIONAL_GROUPS)),
                 groupPaths(groupSetting(stored, EXEMPT_GROUPS, DEFAULT_EXEMPT_GROUPS)),
                 rememberHours, graceDays, enforcementDate, flag(values, RECOVERY_CODES, DEFAULT_RECOVERY_CODES, problems),
                 reminderDays(values.get(REMINDER_DAYS), problems), resetPassRequired(values.get(RESET_PASS), problems),
-                resetPassHours(values.get(RESET_PASS_HOURS), problems), problems);
+                resetPassHours(values.get(RESET_PASS_HOURS), problems), accepted, phishingResistantGroups, problems);
+    }
+
+    /**
+     * The factor names, as the console's multivalued list stores them ({@code ##}) or comma-separated; missing or
+     * empty means all (a config saved before the setting existed keeps every factor). A name that is no factor is
+     * reported and ignored; when none is left, only the phishing-resistant ones count: a typo must not let an app
+     * satisfy an admin who meant to accept security keys only.
+     */
+    private static Set<SecondFactor> acceptedFactors(String stored, List<String> problems) {
+        if (stored == null || stored.replace(MULTIVALUE_SEPARATOR, "").replace(",", "").isBlank()) {
+            return DEFAULT_ACCEPTED_FACTORS;
+        }
+        EnumSet<SecondFactor> accepted = EnumSet.noneOf(SecondFactor.class);
+        List<String> unknown = new ArrayList<>();
+        for (String name : stored.replace(MULTIVALUE_SEPARATOR, ",").split(",")) {
+            String trimmed = name.trim();
+            if (!trimmed.isEmpty()) {
+                SecondFactor.ofConfigName(trimmed).ifPresentOrElse(accepted::add, () -> unknown.add(trimmed));
+            }
+        }
+        if (accepted.isEmpty()) {
+            problems.add(String.format("%s '%s' names no second factor (otp, webauthn, passkey); accepting webauthn and passkey only",
+                    ACCEPTED_FACTORS, stored));
+            return SAFE_ACCEPTED_FACTORS;
+        }
+        if (!unknown.isEmpty()) {
+            problems.add(String.format("%s: %s %s no second factor (otp, webauthn, passkey) and %s ignored", ACCEPTED_FACTORS,
+                    String.join(", ", unknown), unknown.size() == 1 ? "is" : "are", unknown.size() == 1 ? "is" : "are"));
+        }
+        return accepted;
     }
 
     /**

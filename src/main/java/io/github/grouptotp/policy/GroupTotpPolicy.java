@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides from group membership how strictly a user must use TOTP.
+ * Decides from group membership how strictly a user must use a second factor, and which factors meet the policy.
  *
  * <p>Rules, strictest first: a member of an exempt group is {@link TotpMode#EXEMPT} (exemption lifts
- * "required"); a member of a required group is {@link TotpMode#REQUIRED}; everyone else is
- * {@link TotpMode#OPTIONAL}. A required group that does not resolve fails closed: the user is treated as
- * required unless a resolvable optional or exempt group claims them, because an admin who renamed
- * {@code /staff} must not silently switch off 2FA for all staff.
+ * "required", nothing else); a member of a required or a phishing-resistant group is {@link TotpMode#REQUIRED};
+ * everyone else is {@link TotpMode#OPTIONAL}. A required or phishing-resistant group that does not resolve fails
+ * closed: the user is treated as its member unless a resolvable optional or exempt group claims them, because an
+ * admin who renamed {@code /staff} must not silently switch off 2FA for all staff. The factors that meet the policy
+ * are the accepted ones ({@link GroupTotpConfig#acceptedFactors}); for a member of a phishing-resistant group only
+ * a security key or a passkey, whatever is accepted.
  */
 public final class GroupTotpPolicy {
 
@@ -25,17 +27,21 @@ public final class GroupTotpPolicy {
         boolean exempt = anyMember(config.exemptGroups(), lookup, unknownGroups);
         boolean required = anyMember(config.requiredGroups(), lookup, unknownGroups);
         boolean optional = anyMember(config.optionalGroups(), lookup, unknownGroups);
+        boolean phishingResistant = anyMember(config.phishingResistantGroups(), lookup, unknownGroups);
         boolean requiredGroupUnknown = config.requiredGroups().stream().anyMatch(unknownGroups::contains);
+        boolean phishingResistantGroupUnknown = config.phishingResistantGroups().stream().anyMatch(unknownGroups::contains);
+        boolean claimed = optional || exempt;
+        phishingResistant |= phishingResistantGroupUnknown && !claimed;
 
         TotpMode mode;
         if (exempt) {
             mode = TotpMode.EXEMPT;
-        } else if (required || (requiredGroupUnknown && !optional)) {
+        } else if (required || phishingResistant || (requiredGroupUnknown && !optional)) {
             mode = TotpMode.REQUIRED;
         } else {
             mode = TotpMode.OPTIONAL;
         }
-        return new PolicyDecision(mode, unknownGroups);
+        return new PolicyDecision(mode, unknownGroups, phishingResistant ? config.phishingResistantFactors() : config.acceptedFactors());
     }
 
     /** Looks up every group (no short-circuit) so that each unknown group is reported. */
