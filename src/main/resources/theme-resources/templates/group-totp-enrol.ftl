@@ -36,6 +36,15 @@
             <@fields.actions>
                 <@fields.submit id="group-totp-confirm" name="confirm" label="groupTotp.confirm" />
             </@fields.actions>
+            <#if (groupTotpChoices![])?has_content>
+                <@fields.actions>
+                    <#list groupTotpChoices as factor>
+                        <#if factor != "otp">
+                            <@fields.submit id="group-totp-enrol-${factor}" name="factor" value=factor style="link" label="groupTotp.setUpInstead.${factor}" />
+                        </#if>
+                    </#list>
+                </@fields.actions>
+            </#if>
         </form>
         <!-- group-totp: end -->
     </#if>

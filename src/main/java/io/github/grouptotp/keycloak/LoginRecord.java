@@ -2,7 +2,10 @@ package io.github.grouptotp.keycloak;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -10,6 +13,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import io.github.grouptotp.policy.GuessRules;
 import io.github.grouptotp.policy.LoginOutcome;
+import io.github.grouptotp.policy.SecondFactor;
 import io.github.grouptotp.policy.SecretKind;
 
 /**
@@ -26,6 +30,8 @@ public final class LoginRecord {
     public static final String RESET_PASS_EVENT_DETAIL = "group_totp_reset_pass";
     /** LOGIN_ERROR error when the one-time pass of a reset has expired or was used. */
     public static final String RESET_PASS_EXPIRED_EVENT_ERROR = "group_totp_reset_pass_expired";
+    /** LOGIN event detail naming the factor set up in this login ({@code otp}, {@code webauthn}, {@code passkey}). */
+    public static final String FACTOR_EVENT_DETAIL = "group_totp_factor";
     /** LOGIN_ERROR error when a code is refused because the user is at the per-user limit on wrong codes. */
     public static final String THROTTLED_EVENT_ERROR = "group_totp_throttled";
 
@@ -48,7 +54,11 @@ public final class LoginRecord {
         /** The user's security key or passkey, on Keycloak's WebAuthn page. */
         SECURITY_KEY,
         /** A reset started by the user: the current security key or passkey before anything is removed. */
-        CURRENT_SECURITY_KEY
+        CURRENT_SECURITY_KEY,
+        /** Which factor to set up, when the authenticator app is not one of the choices. */
+        CHOOSE_FACTOR,
+        /** Keycloak's registration page of a new security key or passkey. */
+        REGISTER_KEY
     }
 
     private static final String STAGE_NOTE = "group-totp.stage";
@@ -57,6 +67,7 @@ public final class LoginRecord {
     private static final String RESET_ID_NOTE = "group-totp.reset-id";
     private static final String OUTCOME_NOTE = "group-totp.outcome";
     private static final String DEADLINE_NOTE = "group-totp.deadline";
+    private static final String MUST_SATISFY_NOTE = "group-totp.must-satisfy";
 
     private final AuthenticationSessionModel authSession;
 
@@ -88,6 +99,24 @@ public final class LoginRecord {
 
     public void endStage() {
         authSession.removeAuthNote(STAGE_NOTE);
+    }
+
+    /**
+     * For a required user: the factors of which the user must have one (the policy's decision at this login's start),
+     * so that every page of the login offers and checks the same ones.
+     */
+    public void mustSatisfy(Set<SecondFactor> factors) {
+        authSession.setAuthNote(MUST_SATISFY_NOTE, factors.stream().map(SecondFactor::configName).collect(Collectors.joining(",")));
+    }
+
+    /** What {@link #mustSatisfy(Set)} recorded; empty for a user the policy does not require, or outside the browser step. */
+    public Set<SecondFactor> mustSatisfy() {
+        String note = authSession.getAuthNote(MUST_SATISFY_NOTE);
+        if (note == null || note.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(note.split(",")).map(SecondFactor::ofConfigName).flatMap(Optional::stream)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(SecondFactor.class)));
     }
 
     /** Whether this login had so many wrong secrets that only a new login may try again ({@link GuessRules}). */

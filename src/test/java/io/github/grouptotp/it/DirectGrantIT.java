@@ -23,7 +23,7 @@ class DirectGrantIT extends KeycloakIT {
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
-        return request.post("/realms/{realm}/protocol/openid-connect/token", REALM);
+        return request.post("/realms/{realm}/protocol/openid-connect/token", user.realm());
     }
 
     /**
@@ -84,6 +84,22 @@ class DirectGrantIT extends KeycloakIT {
         }
         // Control: the same extranet group without a factor gets a token.
         passwordGrant(newUser("/extranet"), null, null).then().statusCode(200);
+    }
+
+    /** A phishing-resistant group's member with only an app cannot get a token with it here (no WebAuthn possible). */
+    @Test
+    void aPhishingResistantMemberCannotGetByWithAnApp() {
+        String keysRealm = importDemoRealmCopy("group-totp-direct-grant-keys", java.util.Map.of(), realm -> realm.getAuthenticatorConfig()
+                .stream().filter(config -> config.getAlias().equals("group-totp-direct-grant-demo")).findFirst().orElseThrow()
+                .getConfig().put("phishingResistantGroups", "/staff"));
+        String secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        TestUser user = newUserWithCredentials(keysRealm, java.util.List.of(Admin.otpCredential(secret)), "/staff");
+        // Control: the same user with the same app in the demo realm gets a token with its code.
+        TestUser control = newUserWithCredentials(REALM, java.util.List.of(Admin.otpCredential(secret)), "/staff");
+        passwordGrant(control, AuthenticatorApp.fromSecret(secret).freshCode(), null).then().statusCode(200);
+
+        assertAnsweredLikeAWrongPassword(passwordGrant(user, AuthenticatorApp.fromSecret(secret).freshCode(), null), user);
+        assertEquals("enrolment_required", admin.events(keysRealm, user.id(), "LOGIN_ERROR").get(0).getDetails().get("group_totp_refused"));
     }
 
     @Test

@@ -35,12 +35,18 @@ class PasskeyIT extends KeycloakIT {
     static final String PASSWORDLESS_REALM = "group-totp-passkey-step";
     /** The demo realm with Keycloak 26.4+'s passkeys in its username and password form. */
     static final String PASSKEYS_FORM_REALM = "group-totp-passkey-form";
+    /** The passwordless route, with /staff a phishing-resistant group and no grace: a key or passkey at once. */
+    static final String KEYS_NOW_REALM = "group-totp-keys-now";
+    /** The same with the demo's grace period. */
+    static final String KEYS_GRACE_REALM = "group-totp-keys-grace";
 
     private final List<WebDriver> drivers = new ArrayList<>();
 
     @BeforeAll
     static void importRealms() {
         importDemoRealmCopy(PASSWORDLESS_REALM, Map.of(), PasskeyIT::passwordlessBrowserFlow);
+        importDemoRealmCopy(KEYS_NOW_REALM, Map.of("phishingResistantGroups", "/staff", "graceDays", "0"), PasskeyIT::passwordlessBrowserFlow);
+        importDemoRealmCopy(KEYS_GRACE_REALM, Map.of("phishingResistantGroups", "/staff"), PasskeyIT::passwordlessBrowserFlow);
         if (KeycloakServer.atLeast("26.4")) {
             importDemoRealmCopy(PASSKEYS_FORM_REALM, Map.of());
             // Not in the 26.0 representation the tests compile against: set as the admin console does, on the whole realm.
@@ -137,6 +143,81 @@ class PasskeyIT extends KeycloakIT {
         assertLoggedIn(browser);
         assertEquals("webauthn", lastLoginOutcome(user));
         assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "no authenticator app was set up");
+    }
+
+    /**
+     * A member of a phishing-resistant group who has only an app is asked for it, and then must set up a security key
+     * or passkey (no grace left): the app alone does not sign in. Afterwards the key is asked, not the app.
+     */
+    @Test
+    void aPhishingResistantMemberCannotGetByWithAnApp() throws Exception {
+        String secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        TestUser user = newUserWithCredentials(KEYS_NOW_REALM, List.of(Admin.otpCredential(secret)), "/staff");
+        WebDriver browser = browserWithSecurityKey();
+        signInWithPassword(browser, user);
+        Chromium.await(browser, "#otp").sendKeys(AuthenticatorApp.fromSecret(secret).freshCode());
+        Chromium.clickAndLeave(browser, By.id("kc-login"));
+
+        // The right code, and still not signed in: the choice of a key or a passkey.
+        Chromium.await(browser, "#group-totp-choose-form");
+        assertTrue(browser.findElements(By.id(TestApp.SIGNED_IN_ID)).isEmpty(), "the app alone does not sign in");
+        assertEquals(List.of("webauthn", "passkey"), browser.findElements(By.name("factor")).stream()
+                .map(button -> button.getAttribute("value")).toList());
+        assertTrue(browser.findElements(By.id("group-totp-enrol")).isEmpty(), "no authenticator app offered");
+        Chromium.clickAndLeave(browser, By.id("group-totp-enrol-webauthn"));
+        register(browser, user, "webauthn");
+        assertEquals("enrolled", lastLoginOutcome(user));
+        assertEquals("webauthn", admin.events(user.realm(), user.id(), "LOGIN").get(0).getDetails().get("group_totp_factor"));
+        logout(browser, user.realm());
+        // The browser was remembered after the key, which counts for this group.
+        signInWithPassword(browser, user);
+        assertLoggedIn(browser);
+        assertEquals("remembered", lastLoginOutcome(user));
+        logout(browser, user.realm());
+        browser.manage().deleteAllCookies();
+
+        signInWithPassword(browser, user);
+        assertTrue(browser.findElements(By.id("otp")).isEmpty(), "the key is asked, not the app");
+        useKeyOnKeycloaksPage(browser);
+        assertLoggedIn(browser);
+        assertEquals("webauthn", lastLoginOutcome(user));
+    }
+
+    /** During the grace period the page says a key or passkey is needed, and sets up a passkey through Keycloak. */
+    @Test
+    void theGracePageOfAPhishingResistantMemberSetsUpAPasskey() throws Exception {
+        TestUser user = newUserIn(KEYS_GRACE_REALM, "/staff");
+        WebDriver browser = browserWithPasskeyDevice();
+        signInWithPassword(browser, user);
+
+        Chromium.await(browser, "#group-totp-grace-form");
+        assertTrue(browser.findElement(By.id("group-totp-grace-intro")).getText().contains("security key or a passkey"),
+                browser.findElement(By.id("group-totp-grace-intro")).getText());
+        assertTrue(browser.findElements(By.id("group-totp-enrol")).isEmpty(), "no authenticator app offered");
+        Chromium.clickAndLeave(browser, By.id("group-totp-enrol-passkey"));
+        registerPasskey(browser, user);
+
+        assertEquals("enrolled", lastLoginOutcome(user));
+        assertEquals("passkey", admin.events(user.realm(), user.id(), "LOGIN").get(0).getDetails().get("group_totp_factor"));
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"));
+    }
+
+    /** In a realm that accepts every factor, the QR page offers a security key instead, set up by Keycloak in the login. */
+    @Test
+    void theQrPageOffersASecurityKeyInstead() throws Exception {
+        TestUser user = newUserIn(PASSWORDLESS_REALM, "/staff");
+        WebDriver browser = browserWithSecurityKey();
+        signInWithPassword(browser, user);
+        Chromium.await(browser, "#group-totp-grace-form");
+        Chromium.clickAndLeave(browser, By.id("group-totp-enrol"));
+        Chromium.await(browser, "#kc-totp-secret-key");
+
+        Chromium.clickAndLeave(browser, By.id("group-totp-enrol-webauthn"));
+        register(browser, user, "webauthn");
+
+        assertEquals("enrolled", lastLoginOutcome(user));
+        assertEquals("webauthn", admin.events(user.realm(), user.id(), "LOGIN").get(0).getDetails().get("group_totp_factor"));
+        assertEquals(List.of(), admin.credentials(user.realm(), user.id(), "otp"), "the QR code shown was not stored");
     }
 
     /** A user with an app and a security key gets the code page (the older factor) and may pick the key instead. */

@@ -46,10 +46,11 @@ public final class SecondFactors {
                 .distinct().toList();
     }
 
-    /** The ids of the user's second-factor credentials: a remembered browser stands for one of them. */
-    public static Set<String> credentialIds(UserModel user) {
+    /** The ids of the user's credentials of these factors (all factors, for an empty set): a remembered browser stands for one. */
+    public static Set<String> credentialIds(UserModel user, Set<SecondFactor> factors) {
         return user.credentialManager().getStoredCredentialsStream()
-                .filter(credential -> SecondFactor.ofCredentialType(credential.getType()).isPresent())
+                .filter(credential -> SecondFactor.ofCredentialType(credential.getType())
+                        .filter(factor -> factors.isEmpty() || factors.contains(factor)).isPresent())
                 .map(CredentialModel::getId).collect(Collectors.toSet());
     }
 

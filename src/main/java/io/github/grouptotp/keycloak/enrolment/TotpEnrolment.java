@@ -110,6 +110,10 @@ public final class TotpEnrolment {
         } else if (message == null && reason == LoginOutcome.RECOVERY_CODE) {
             form.setInfo(TotpPages.MSG_RECOVERY_USED_INTRO);
         }
+        if (reason == LoginOutcome.ENROLLED) {
+            // A first enrolment may choose a security key or passkey instead; a reset or a recovery code sets up an app.
+            form.setAttribute("groupTotpChoices", EnrolmentChoices.names(request));
+        }
         return TotpPages.enrol(form, request.session(), request.realm(), request.user(), request.requestUri(),
                 request.authSession().getAuthNote(SECRET_NOTE), message);
     }

@@ -7,6 +7,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 import io.github.grouptotp.policy.GroupTotpConfig;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * The admin-console form of the step. Keys and defaults come from {@link GroupTotpConfig}. Numbers are text fields:
@@ -44,6 +45,26 @@ final class GroupTotpConfigProperties {
                     + "one up are still asked for a code.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .defaultValue(GroupTotpConfig.DEFAULT_EXEMPT_GROUPS)
+            .add()
+            .property()
+            .name(GroupTotpConfig.PHISHING_RESISTANT_GROUPS)
+            .label("Phishing-resistant groups")
+            .helpText("Paths of groups whose members must use a security key or a passkey: an authenticator app does "
+                    + "not satisfy them (they are still asked for it while they have one). Subgroups count; members "
+                    + "are required like those of a required group, unless exempt. A path that names no group makes "
+                    + "everyone outside the optional and exempt groups such a member, and is logged as an error.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .defaultValue(GroupTotpConfig.DEFAULT_PHISHING_RESISTANT_GROUPS)
+            .add()
+            .property()
+            .name(GroupTotpConfig.ACCEPTED_FACTORS)
+            .label("Accepted second factors")
+            .helpText("Which second factors count: otp (an authenticator app), webauthn (a security key) and passkey. "
+                    + "Users who have none of them are not enrolled, and are offered only these to set up. Empty "
+                    + "accepts all three; if no value names a factor, only webauthn and passkey count (logged as an error).")
+            .type(ProviderConfigProperty.MULTIVALUED_LIST_TYPE)
+            .options(SecondFactor.OTP.configName(), SecondFactor.WEBAUTHN.configName(), SecondFactor.PASSKEY.configName())
+            .defaultValue(SecondFactor.OTP.configName() + "##" + SecondFactor.WEBAUTHN.configName() + "##" + SecondFactor.PASSKEY.configName())
             .add()
             .build();
 

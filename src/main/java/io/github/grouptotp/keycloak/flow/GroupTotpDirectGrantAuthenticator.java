@@ -56,6 +56,11 @@ public class GroupTotpDirectGrantAuthenticator implements Authenticator {
             refuse(context, request, "factor_removed");
             return;
         }
+        if (decision.mustAddFactor(SecondFactors.held(user))) {
+            // An app where a security key or passkey is required: set up in the browser, not here.
+            refuse(context, request, "enrolment_required");
+            return;
+        }
         switch (decision.nextStep(enrolled)) {
             case PASS -> {
                 LoginMetrics.passed(context.getRealm(), decision.passOutcome());

@@ -33,6 +33,7 @@ public final class TotpPages {
     public static final String RECOVERY_CODES_TEMPLATE = "group-totp-recovery-codes.ftl";
     public static final String ERROR_TEMPLATE = "group-totp-error.ftl";
     public static final String RESET_PASS_TEMPLATE = "group-totp-reset-pass.ftl";
+    public static final String CHOOSE_TEMPLATE = "group-totp-choose.ftl";
 
     public static final String FIELD_OTP = "otp";
     public static final String FIELD_ENROL = "enrol";
@@ -78,6 +79,7 @@ public final class TotpPages {
     public static final String MSG_WEBAUTHN_NOT_USED = "groupTotp.webauthnNotUsed";
     public static final String MSG_CONFIRM_ACCOUNT_CHANGE_KEY = "groupTotp.confirmAccountChangeKey";
     public static final String MSG_RESET_CONFIRM_KEY = "groupTotp.resetConfirmKey";
+    public static final String MSG_WEBAUTHN_REGISTER_FAILED = "groupTotp.webauthnRegisterFailed";
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
@@ -102,8 +104,10 @@ public final class TotpPages {
         return withMessage(form, message).createForm(ENROL_TEMPLATE);
     }
 
-    public static Response grace(LoginFormsProvider form, Locale locale, LocalDate deadline, long daysLeft) {
-        return form.setAttribute("graceDeadline", deadline.toString())
+    /** @param choices the factors the user may set up ({@code otp}, {@code webauthn}, {@code passkey}) */
+    public static Response grace(LoginFormsProvider form, Locale locale, LocalDate deadline, long daysLeft, List<String> choices) {
+        return form.setAttribute("groupTotpChoices", choices)
+                .setAttribute("graceDeadline", deadline.toString())
                 .setAttribute("graceDeadlineText", dateText(deadline, locale))
                 .setAttribute("graceDaysLeft", daysLeft)
                 .setAttribute("graceDaysLeftText", numberText(daysLeft, locale))
@@ -118,6 +122,12 @@ public final class TotpPages {
     /** A count as text (26, 1,234, 1.234): formatted here because Keycloak releases format message numbers differently. */
     public static String numberText(long count, Locale locale) {
         return NumberFormat.getIntegerInstance(locale).format(count);
+    }
+
+    /** Which factor to set up, when the authenticator app is not one of the choices. */
+    public static Response choose(LoginFormsProvider form, List<String> choices, FormMessage message) {
+        form.setAttribute("groupTotpChoices", choices);
+        return withMessage(form, message).createForm(CHOOSE_TEMPLATE);
     }
 
     public static Response resetPass(LoginFormsProvider form, FormMessage message) {

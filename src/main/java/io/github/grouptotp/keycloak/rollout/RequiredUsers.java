@@ -22,7 +22,7 @@ import io.github.grouptotp.policy.GroupTotpPolicy;
  * <ul>
  *   <li><b>subgroups count</b>: every configured path is resolved to its group and all its subgroups
  *       ({@link GroupSubtrees}), as the policy's lookup answers "member" for a member of a subgroup;</li>
- *   <li><b>a member of a required group is required</b>: a member of the required subtrees;</li>
+ *   <li><b>a member of a required or phishing-resistant group is required</b>: a member of their subtrees;</li>
  *   <li><b>a missing required group makes everyone outside the optional groups required</b> (fail closed, so that a
  *       renamed {@code /staff} does not switch 2FA off): when a configured required path names no group, also
  *       everyone who is not a member of an optional group that exists;</li>
@@ -40,7 +40,9 @@ final class RequiredUsers {
 
     RequiredUsers(GroupSubtrees groups, GroupTotpConfig config) {
         // Subgroups count: each path stands for its whole subtree.
-        this.required = groups.resolve(config.requiredGroups());
+        // A phishing-resistant group requires its members as a required group does (what satisfies them differs).
+        this.required = groups.resolve(java.util.stream.Stream.concat(config.requiredGroups().stream(),
+                config.phishingResistantGroups().stream()).distinct().toList());
         this.optional = groups.resolve(config.optionalGroups());
         this.exempt = groups.resolve(config.exemptGroups());
     }

@@ -8,7 +8,7 @@ import org.keycloak.models.utils.FormMessage;
 
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
-import io.github.grouptotp.keycloak.enrolment.SecondFactors;
+import io.github.grouptotp.keycloak.enrolment.EnrolmentChoices;
 import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.keycloak.guard.LogOnce;
 import io.github.grouptotp.keycloak.pages.TotpPages;
@@ -33,16 +33,16 @@ final class GracePage {
         request.record().stage(LoginRecord.Stage.GRACE);
         Locale locale = request.session().getContext().resolveLocale(request.user());
         return new StepResult.Show(TotpPages.grace(request.form(), locale, grace.deadlineDate().orElseThrow(),
-                grace.daysLeft(LoginRecord.now())));
+                grace.daysLeft(LoginRecord.now()), EnrolmentChoices.names(request)));
     }
 
     static StepResult answer(LoginRequest request) {
         if (!request.formHas(TotpPages.FIELD_SKIP)) {
             return request.formHas(TotpPages.FIELD_ENROL)
-                    ? EnrolPage.begin(request, LoginOutcome.ENROLLED, null)
+                    ? ChoosePage.start(request, null)
                     : show(request, status(request));
         }
-        if (SecondFactors.has(request.user())) {
+        if (EnrolmentChoices.met(request)) {
             // Enrolled in another tab since the grace page was shown: the code is needed now.
             return ProofPages.login(request, new FormMessage(TotpPages.FIELD_OTP, TotpPages.MSG_ALREADY_ENROLLED), null);
         }
@@ -50,7 +50,7 @@ final class GracePage {
         if (!grace.active()) {
             LOG.debugf("user %s: skip refused, grace period over", request.user().getId());
             request.loginErrorEvent().error(GRACE_OVER_EVENT_ERROR);
-            return EnrolPage.begin(request, LoginOutcome.ENROLLED, new FormMessage(null, TotpPages.MSG_GRACE_OVER));
+            return ChoosePage.start(request, new FormMessage(null, TotpPages.MSG_GRACE_OVER));
         }
         return new StepResult.Done(LoginOutcome.GRACE_SKIPPED, grace.deadline().orElseThrow(), null);
     }

@@ -38,9 +38,9 @@ final class PolicyPages {
     }
 
     static StepResult start(LoginRequest request, PolicyDecision decision) {
-        boolean enrolled = SecondFactors.has(request.user());
-        LOG.debugf("user %s: mode %s, enrolled %s", request.user().getId(), decision.mode(), enrolled);
-        switch (decision.nextStep(enrolled)) {
+        boolean holdsFactor = SecondFactors.has(request.user());
+        LOG.debugf("user %s: mode %s, has a factor %s", request.user().getId(), decision.mode(), holdsFactor);
+        switch (decision.nextStep(holdsFactor)) {
             case ASK_CODE -> {
                 SecondFactors.noteIfMissing(request.user());
                 if (decision.mode() == TotpMode.REQUIRED) {
@@ -58,16 +58,21 @@ final class PolicyPages {
                 return ProofPages.login(request, null, null);
             }
             case ENROL -> {
-                GracePeriod.Status grace = GracePage.status(request);
-                // A reload after "set it up now" stays on the enrolment the user started.
-                return grace.active() && !TotpEnrolment.inProgress(request)
-                        ? GracePage.show(request, grace)
-                        : EnrolPage.begin(request, LoginOutcome.ENROLLED, null);
+                return enrolment(request);
             }
             default -> {
                 return StepResult.Done.without(decision.passOutcome());
             }
         }
+    }
+
+    /** A required user without a factor that meets the policy: the grace page while it lasts, else the set-up. */
+    static StepResult enrolment(LoginRequest request) {
+        GracePeriod.Status grace = GracePage.status(request);
+        // A reload after "set it up now" stays on the enrolment the user started.
+        return grace.active() && !TotpEnrolment.inProgress(request)
+                ? GracePage.show(request, grace)
+                : ChoosePage.start(request, null);
     }
 
     /**
@@ -93,8 +98,9 @@ final class PolicyPages {
             }
             return Optional.empty();
         }
+        // Only a factor that meets the policy may be remembered for it (not an app, for a phishing-resistant group).
         Optional<Instant> since = RememberedBrowserCookie.rememberedSince(request.session(), request.realm(), request.user(),
-                SecondFactors.credentialIds(request.user()), request.config().rememberHours(), now);
+                SecondFactors.credentialIds(request.user(), request.record().mustSatisfy()), request.config().rememberHours(), now);
         Optional<Integer> maxAge = maxAge(authSession);
         return since.filter(issued -> maxAge.isEmpty() || !issued.plusSeconds(maxAge.get()).isBefore(now));
     }

@@ -2,6 +2,7 @@ package io.github.grouptotp.keycloak.steps;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.keycloak.models.utils.FormMessage;
 
@@ -12,8 +13,8 @@ import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * Which page asks for the user's own second factor: the first of the user's factors in Keycloak's credential order
- * (the code page for an authenticator app, Keycloak's WebAuthn page for a security key or passkey); the code page
- * offers the user's other factors as {@value TotpPages#FIELD_FACTOR} buttons.
+ * that meets the policy, else the first one (the code page for an authenticator app, Keycloak's WebAuthn page for a
+ * security key or passkey); the code page offers the user's other factors as {@value TotpPages#FIELD_FACTOR} buttons.
  */
 final class ProofPages {
 
@@ -52,8 +53,11 @@ final class ProofPages {
         return SecondFactors.held(request.user()).stream().filter(SecondFactor::phishingResistant).map(SecondFactor::configName).toList();
     }
 
+    /** The first of the user's factors that meets the policy, else the first of them. */
     private static SecondFactor first(LoginRequest request) {
+        List<SecondFactor> held = SecondFactors.held(request.user());
+        Set<SecondFactor> wanted = request.record().mustSatisfy();
         // No factor at all cannot reach here (the callers checked); the code page then refuses every code.
-        return SecondFactors.held(request.user()).stream().findFirst().orElse(SecondFactor.OTP);
+        return held.stream().filter(wanted::contains).findFirst().orElse(held.stream().findFirst().orElse(SecondFactor.OTP));
     }
 }

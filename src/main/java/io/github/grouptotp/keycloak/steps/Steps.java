@@ -1,12 +1,14 @@
 package io.github.grouptotp.keycloak.steps;
 
 import java.util.Optional;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
 import io.github.grouptotp.keycloak.KeycloakApi;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
+import io.github.grouptotp.keycloak.enrolment.EnrolmentChoices;
 import io.github.grouptotp.keycloak.enrolment.RecoveryCodes;
 import io.github.grouptotp.keycloak.enrolment.SecondFactors;
 import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
@@ -15,6 +17,8 @@ import io.github.grouptotp.keycloak.reset.PendingReset;
 import io.github.grouptotp.policy.EarlierFactor;
 import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.PolicyDecision;
+import io.github.grouptotp.policy.SecondFactor;
+import io.github.grouptotp.policy.TotpMode;
 
 /**
  * The step engine: one set of pages for every route. Each route's adapter starts it at its entry (the browser step,
@@ -35,6 +39,10 @@ public final class Steps {
     public static StepResult login(LoginRequest request, PolicyDecision decision) {
         if (request.record().spent()) {
             return new StepResult.Show(ErrorPages.tooManyWrong(request));
+        }
+        if (decision.mode() == TotpMode.REQUIRED) {
+            // Every page of this login offers and checks the factors this decision named.
+            request.record().mustSatisfy(decision.satisfying());
         }
         Optional<PendingReset> reset = PendingReset.of(request.user(), LoginRecord.now());
         if (reset.isPresent()) {
@@ -105,6 +113,13 @@ public final class Steps {
         if (stage == LoginRecord.Stage.RECOVERY && request.formHas(TotpPages.FIELD_USE_CODE)) {
             return CodePage.show(request, null);
         }
+        // On the grace, QR and choice pages the user may pick the factor to set up.
+        if (stage == LoginRecord.Stage.GRACE || stage == LoginRecord.Stage.ENROL || stage == LoginRecord.Stage.CHOOSE_FACTOR) {
+            Optional<StepResult> picked = ChoosePage.picked(request, stage);
+            if (picked.isPresent()) {
+                return picked.get();
+            }
+        }
         // On the code page the user may pick a security key or passkey instead.
         if (stage == LoginRecord.Stage.CODE || stage == LoginRecord.Stage.CURRENT_CODE) {
             Optional<StepResult> picked = ProofPages.picked(request, stage == LoginRecord.Stage.CURRENT_CODE);
@@ -122,14 +137,43 @@ public final class Steps {
             case RESET_PASS -> ResetPassPage.answer(request);
             case SECURITY_KEY -> SecurityKeyPage.answer(request, false);
             case CURRENT_SECURITY_KEY -> SecurityKeyPage.answer(request, true);
+            case CHOOSE_FACTOR -> ChoosePage.answer(request);
+            case REGISTER_KEY -> KeyRegistrationPage.answer(request);
         });
     }
 
-    /** When the step is done, nothing of this login's pages is kept; the adapter records the outcome. */
+    /**
+     * When the step is done, nothing of this login's pages is kept; the adapter records the outcome. A required user
+     * who proved a factor that does not meet the policy (an app, for a phishing-resistant group) goes on to the grace
+     * page or the set-up of one that does.
+     */
     private static StepResult ended(LoginRequest request, StepResult result) {
+        Set<SecondFactor> wanted = request.record().mustSatisfy();
+        if (result instanceof StepResult.Done done && !wanted.isEmpty()
+                && proved(done.outcome()).filter(factor -> !wanted.contains(factor)).isPresent()) {
+            // A factor that does not meet the policy is no way in: the one that does, or the set-up of one.
+            LOG.debugf("user %s: %s does not meet the policy", request.user().getId(), done.outcome());
+            return EnrolmentChoices.met(request) ? ProofPages.login(request, null, null) : PolicyPages.enrolment(request);
+        }
         if (result instanceof StepResult.Done) {
             TotpEnrolment.end(request);
         }
         return result;
+    }
+
+    /**
+     * The factor a login proved, for the outcomes that prove one; a remembered browser stands only for a factor that
+     * meets the policy ({@link PolicyPages}), so it is not checked again here.
+     */
+    private static Optional<SecondFactor> proved(LoginOutcome outcome) {
+        if (outcome == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(switch (outcome) {
+            case VERIFIED -> SecondFactor.OTP;
+            case SECURITY_KEY -> SecondFactor.WEBAUTHN;
+            case PASSKEY -> SecondFactor.PASSKEY;
+            default -> null;
+        });
     }
 }

@@ -9,9 +9,12 @@ import java.util.Optional;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.authenticators.browser.WebAuthnAuthenticator;
 import org.keycloak.authentication.authenticators.browser.WebAuthnPasswordlessAuthenticator;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.UserModel;
 
@@ -21,7 +24,8 @@ import io.github.grouptotp.policy.SecondFactor;
 /**
  * Keycloak's own WebAuthn authenticators, run inside the step for a security key ({@link WebAuthnAuthenticator}) or a
  * passkey ({@link WebAuthnPasswordlessAuthenticator}): Keycloak builds its page (challenge, relying party, the user's
- * credentials) and checks the answer (origin, challenge, signature, counter, the user handle). They talk to a flow
+ * credentials) and checks the answer (origin, challenge, signature, counter, the user handle); and Keycloak's own
+ * registration of a new one (its required actions {@code webauthn-register} and {@code webauthn-register-passwordless}). They talk to a flow
  * context; this one hands them the step's request and keeps what they decide instead of passing it to the flow, so
  * the step applies its own rules (the per-login cap, the per-user limit, the proof) before anything passes.
  */
@@ -54,6 +58,36 @@ public final class KeycloakWebAuthn {
         return new Verdict(captured.succeeded && captured.sameUser, details == null ? Map.of() : Map.copyOf(details));
     }
 
+    /** Keycloak's registration page of a new security key or passkey for the user (its required action's page), on this form. */
+    public static Optional<Response> registrationPage(LoginRequest request, SecondFactor factor, LoginFormsProvider form) {
+        Captured captured = new Captured(request, form);
+        registration(request, factor).requiredActionChallenge(captured.actionContext(factor));
+        return Optional.ofNullable(captured.page);
+    }
+
+    /**
+     * Keycloak's check and storing of the posted registration (attestation, origin, challenge, the realm's WebAuthn
+     * policy), with its own UPDATE_CREDENTIAL event; valid when Keycloak stored the new credential.
+     */
+    public static Verdict register(LoginRequest request, SecondFactor factor) {
+        Captured captured = new Captured(request, null, request.event().clone().event(EventType.UPDATE_CREDENTIAL));
+        registration(request, factor).processAction(captured.actionContext(factor));
+        return new Verdict(captured.succeeded, Map.of());
+    }
+
+    /** Keycloak's required action that registers this factor ({@code webauthn-register}, {@code webauthn-register-passwordless}). */
+    public static String registrationAction(SecondFactor factor) {
+        return switch (factor) {
+            case WEBAUTHN -> "webauthn-register";
+            case PASSKEY -> "webauthn-register-passwordless";
+            case OTP -> throw new IllegalArgumentException("an authenticator app is set up with the step's QR page");
+        };
+    }
+
+    private static RequiredActionProvider registration(LoginRequest request, SecondFactor factor) {
+        return request.session().getProvider(RequiredActionProvider.class, registrationAction(factor));
+    }
+
     private static WebAuthnAuthenticator authenticator(LoginRequest request, SecondFactor factor) {
         return switch (factor) {
             case WEBAUTHN -> new WebAuthnAuthenticator(request.session());
@@ -71,15 +105,27 @@ public final class KeycloakWebAuthn {
 
         private final LoginRequest request;
         private final LoginFormsProvider form;
-        private final RecordedEvent event;
+        private final EventBuilder event;
         private Response page;
         private boolean succeeded;
         private boolean sameUser = true;
 
         Captured(LoginRequest request, LoginFormsProvider form) {
+            this(request, form, new RecordedEvent(request));
+        }
+
+        Captured(LoginRequest request, LoginFormsProvider form, EventBuilder event) {
             this.request = request;
             this.form = form;
-            this.event = new RecordedEvent(request);
+            this.event = event;
+        }
+
+        private String action;
+
+        RequiredActionContext actionContext(SecondFactor factor) {
+            action = registrationAction(factor);
+            return (RequiredActionContext) Proxy.newProxyInstance(KeycloakWebAuthn.class.getClassLoader(),
+                    new Class<?>[] {RequiredActionContext.class}, this);
         }
 
         AuthenticationFlowContext context() {
@@ -98,7 +144,8 @@ public final class KeycloakWebAuthn {
                 case "getConnection": return request.connection();
                 case "getHttpRequest": return request.session().getContext().getHttpRequest();
                 case "getFlowPath": return request.flowPath();
-                case "getAuthenticatorConfig": return null;
+                case "getAuthenticatorConfig": case "getConfig": return null;
+                case "getAction": return action;
                 case "getEvent": case "newEvent": return event;
                 case "form": return form != null ? form : request.form();
                 case "setUser":
@@ -107,14 +154,14 @@ public final class KeycloakWebAuthn {
                 case "challenge": case "forceChallenge":
                     page = (Response) args[0];
                     return null;
-                case "failure": case "failureChallenge":
+                case "failure": case "failureChallenge": case "ignore":
                     succeeded = false;
-                    page = args.length > 1 ? (Response) args[1] : null;
+                    page = args != null && args.length > 1 && args[1] instanceof Response response ? response : null;
                     return null;
                 case "success":
                     succeeded = true;
                     return null;
-                case "attempted": case "cancelLogin": case "clearUser": case "resetFlow":
+                case "attempted": case "cancelLogin": case "clearUser": case "resetFlow": case "cancel":
                     succeeded = false;
                     sameUser = false;
                     return null;
