@@ -49,6 +49,11 @@ class RecoveryCodesIT extends KeycloakIT {
 
         assertTrue(enrol.has("#group-totp-enrol-form"), "a new phone is set up in the same login: " + enrol);
         assertFalse(enrol.has("[name=skip]"));
+        assertFalse(enrol.has("[name=factor]"), "after a recovery code only a new app is offered");
+        // A security key asked for anyway (a forged button) is not registered: the new app completes this login.
+        enrol = browser.submit(enrol, "#group-totp-enrol-form", Map.of("factor", "webauthn"));
+        assertFalse(enrol.has("#registerWebAuthn"), "no key registration after a recovery code: " + enrol);
+        assertTrue(enrol.has("#group-totp-enrol-form"), enrol.toString());
         assertEquals(List.of(oldCredential), admin.credentials(REALM, user.id(), "otp").stream().map(c -> c.getId()).toList(),
                 "the lost phone's credential stays until the new phone is confirmed");
         Enrolment fresh = submitEnrolment(browser, enrol, AuthenticatorApp.fromKey(enrol.text("#kc-totp-secret-key")));

@@ -8,6 +8,7 @@ import org.keycloak.models.utils.FormMessage;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
 import io.github.grouptotp.keycloak.enrolment.EnrolmentChoices;
+import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.policy.LoginOutcome;
 import io.github.grouptotp.policy.SecondFactor;
@@ -35,8 +36,14 @@ final class ChoosePage {
         return new StepResult.Show(TotpPages.choose(request.form(), EnrolmentChoices.names(request), message));
     }
 
-    /** The factor a {@value TotpPages#FIELD_FACTOR} button picked, if it is one of the user's choices. */
+    /**
+     * The factor a {@value TotpPages#FIELD_FACTOR} button picked, if it is one of the user's choices. Not on the QR page
+     * of an admin's reset or a recovery code: those set up a new app, which completes them (no button is offered).
+     */
     static Optional<StepResult> picked(LoginRequest request, LoginRecord.Stage stage) {
+        if (stage == LoginRecord.Stage.ENROL && TotpEnrolment.reason(request) != LoginOutcome.ENROLLED) {
+            return Optional.empty();
+        }
         Optional<SecondFactor> factor = Optional.ofNullable(request.formValue(TotpPages.FIELD_FACTOR))
                 .flatMap(SecondFactor::ofConfigName).filter(EnrolmentChoices.of(request)::contains);
         if (factor.isEmpty()) {

@@ -15,6 +15,7 @@ import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.LoginRequest;
 import io.github.grouptotp.keycloak.enrolment.EnrolmentChoices;
 import io.github.grouptotp.keycloak.enrolment.SecondFactors;
+import io.github.grouptotp.keycloak.enrolment.TotpEnrolment;
 import io.github.grouptotp.keycloak.pages.TotpPages;
 import io.github.grouptotp.keycloak.remember.RememberedBrowserCookie;
 import io.github.grouptotp.keycloak.webauthn.KeycloakWebAuthn;
@@ -76,6 +77,9 @@ final class KeyRegistrationPage {
     private static boolean allowed(LoginRequest request, SecondFactor factor) {
         if (!factor.phishingResistant() || !EnrolmentChoices.of(request).contains(factor)) {
             return false;
+        }
+        if (TotpEnrolment.inProgress(request) && TotpEnrolment.reason(request) != LoginOutcome.ENROLLED) {
+            return false; // a reset or a recovery code is completed by its new app only
         }
         if (!FactorChanges.mayReplace(request)) {
             LOG.errorf("user %s: a new security key or passkey without proof was refused", request.user().getId());

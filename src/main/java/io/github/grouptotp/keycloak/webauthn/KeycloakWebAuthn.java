@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -40,6 +41,8 @@ public final class KeycloakWebAuthn {
     public record Verdict(boolean valid, Map<String, String> details) {
     }
 
+    private static final Logger LOG = Logger.getLogger(KeycloakWebAuthn.class);
+
     private KeycloakWebAuthn() {
     }
 
@@ -53,7 +56,14 @@ public final class KeycloakWebAuthn {
     /** Keycloak's check of the posted WebAuthn answer for the user's factor. */
     public static Verdict verify(LoginRequest request, SecondFactor factor) {
         Captured captured = new Captured(request, null);
-        authenticator(request, factor).action(captured.context());
+        try {
+            authenticator(request, factor).action(captured.context());
+        } catch (RuntimeException unexpected) {
+            // Input Keycloak's authenticator takes a route with that this context does not serve (e.g. a username
+            // posted to the passkey page): refused as any wrong answer, never a server error.
+            LOG.debugf("user %s: WebAuthn answer not checked (%s)", request.user().getId(), unexpected.getClass().getSimpleName());
+            return new Verdict(false, Map.of());
+        }
         Map<String, String> details = captured.event.getEvent().getDetails();
         return new Verdict(captured.succeeded && captured.sameUser, details == null ? Map.of() : Map.copyOf(details));
     }
@@ -106,6 +116,7 @@ public final class KeycloakWebAuthn {
         private final LoginRequest request;
         private final LoginFormsProvider form;
         private final EventBuilder event;
+        private String action;
         private Response page;
         private boolean succeeded;
         private boolean sameUser = true;
@@ -119,8 +130,6 @@ public final class KeycloakWebAuthn {
             this.form = form;
             this.event = event;
         }
-
-        private String action;
 
         RequiredActionContext actionContext(SecondFactor factor) {
             action = registrationAction(factor);
