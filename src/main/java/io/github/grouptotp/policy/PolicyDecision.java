@@ -39,7 +39,7 @@ public record PolicyDecision(TotpMode mode, List<String> unknownGroups, Set<Seco
 
     /** Whether the user's factors meet the policy: one of them is a {@link #satisfying} one. */
     public boolean satisfiedBy(Collection<SecondFactor> held) {
-        return held.stream().anyMatch(satisfying::contains);
+        return SecondFactor.meets(held, satisfying);
     }
 
     /** A required user whose factors do not meet the policy (an app, for a phishing-resistant group) must add one that does. */

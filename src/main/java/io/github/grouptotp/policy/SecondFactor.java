@@ -1,6 +1,7 @@
 package io.github.grouptotp.policy;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,11 @@ public enum SecondFactor {
     /** Whether the factor is bound to the site it was registered for, so a look-alike site cannot relay it. */
     public boolean phishingResistant() {
         return this != OTP;
+    }
+
+    /** Whether a user holding {@code held} meets a policy satisfied by {@code satisfying}: one factor is among them. */
+    public static boolean meets(Collection<SecondFactor> held, Collection<SecondFactor> satisfying) {
+        return held.stream().anyMatch(satisfying::contains);
     }
 
     /** The factor of one of Keycloak's credential types; empty for a type that is no second factor. */

@@ -42,6 +42,6 @@ public final class EnrolmentChoices {
     public static boolean met(LoginRequest request) {
         List<SecondFactor> held = SecondFactors.held(request.user());
         Set<SecondFactor> wanted = request.record().mustSatisfy();
-        return wanted.isEmpty() ? !held.isEmpty() : held.stream().anyMatch(wanted::contains);
+        return wanted.isEmpty() ? !held.isEmpty() : SecondFactor.meets(held, wanted);
     }
 }

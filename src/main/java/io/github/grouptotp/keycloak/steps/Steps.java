@@ -40,10 +40,8 @@ public final class Steps {
         if (request.record().spent()) {
             return new StepResult.Show(ErrorPages.tooManyWrong(request));
         }
-        if (decision.mode() == TotpMode.REQUIRED) {
-            // Every page of this login offers and checks the factors this decision named.
-            request.record().mustSatisfy(decision.satisfying());
-        }
+        // Every page of this login offers and checks the factors this decision named (none: not required).
+        request.record().mustSatisfy(decision.mode() == TotpMode.REQUIRED ? decision.satisfying() : Set.of());
         Optional<PendingReset> reset = PendingReset.of(request.user(), LoginRecord.now());
         if (reset.isPresent()) {
             return ResetPassPage.start(request, reset.get());
