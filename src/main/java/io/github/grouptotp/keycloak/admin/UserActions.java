@@ -1,8 +1,10 @@
 package io.github.grouptotp.keycloak.admin;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,6 +27,7 @@ import io.github.grouptotp.keycloak.grace.GraceGrant;
 import io.github.grouptotp.keycloak.guard.CodeThrottle;
 import io.github.grouptotp.keycloak.reset.HelpDeskReset;
 import io.github.grouptotp.keycloak.reset.OneTimePass;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * {@code /admin/realms/{realm}/group-totp/users/{id}/...}: a help-desk reset, a grace grant and the clearing of the
@@ -59,6 +62,11 @@ public class UserActions {
     public static class ResetRequest extends Reasoned {
         /** End every session and offline token of the user (default): whoever used the old factor is signed out. */
         public Boolean signOut;
+        /**
+         * What to remove, by name: {@code otp}, {@code webauthn}, {@code passkey}, {@code recovery-codes}; all of them
+         * when absent (a lost or stolen phone).
+         */
+        public List<String> factors;
     }
 
     /** Body of a grace grant: why, and optionally the date from which enrolment is forced (yyyy-MM-dd, UTC). */
@@ -80,15 +88,20 @@ public class UserActions {
                     + "' (Reset authenticator app) is not enabled in this realm, so the user would never be asked to set up "
                     + "a new phone. Enable it in Authentication > Required actions first. Nothing was changed.");
         }
+        Set<String> removeTypes = request.factors == null ? HelpDeskReset.RESET_REMOVES
+                : HelpDeskReset.typesNamed(request.factors).filter(types -> !types.isEmpty()).orElseThrow(() -> AdminErrors.badRequest(
+                        "factors must list one or more of otp, webauthn, passkey, " + HelpDeskReset.RECOVERY_CODES + ". Nothing was changed."));
         boolean signOut = request.signOut == null || request.signOut;
-        HelpDeskReset.Done done = HelpDeskReset.perform(session, realm, change.user(), signOut);
+        HelpDeskReset.Done done = HelpDeskReset.perform(session, realm, change.user(), removeTypes, signOut);
         Optional<String> passExpires = done.pass().map(pass -> pass.record().expires().toString());
         String pass = done.pass().map(OneTimePass.Issued::text).orElse(null);
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("userId", change.user().getId());
-        result.put("requiredAction", RequiredActions.RESET);
+        // No reset to do at the next login when the user keeps a factor (a lost security key, the app still at hand).
+        result.put("requiredAction", done.resetAssigned() ? RequiredActions.RESET : null);
         result.put("removedCredentials", done.removedCredentials());
+        result.put("remainingFactors", done.remainingFactors().stream().map(SecondFactor::configName).toList());
         result.put("signedOut", signOut);
         result.put("endedSessions", done.endedSessions());
         result.put("reason", change.reason());
@@ -99,6 +112,7 @@ public class UserActions {
                 .resourcePath("users", change.user().getId(), "group-totp-reset")
                 .detail("reason", change.reason())
                 .detail("removed_credentials", String.valueOf(done.removedCredentials().size()))
+                .detail("reset_assigned", String.valueOf(done.resetAssigned()))
                 .detail("signed_out", String.valueOf(signOut))
                 .detail("one_time_pass", pass == null ? "none" : "issued")
                 .detail("one_time_pass_expires", passExpires.orElse(""))

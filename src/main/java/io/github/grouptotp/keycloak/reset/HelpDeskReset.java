@@ -1,5 +1,8 @@
 package io.github.grouptotp.keycloak.reset;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,8 +22,10 @@ import org.keycloak.services.managers.AuthenticationManager;
 import io.github.grouptotp.keycloak.LoginRecord;
 import io.github.grouptotp.keycloak.RequiredActions;
 import io.github.grouptotp.keycloak.StepConfigs;
+import io.github.grouptotp.keycloak.enrolment.SecondFactors;
 import io.github.grouptotp.keycloak.enrolment.TotpCredentials;
 import io.github.grouptotp.keycloak.grace.ReminderRecord;
+import io.github.grouptotp.keycloak.remember.Revocations;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.SecondFactor;
 
@@ -34,18 +39,41 @@ import io.github.grouptotp.policy.SecondFactor;
 public final class HelpDeskReset {
 
     /**
-     * What a reset removes: every second factor of the user (apps, security keys, passkeys) and the recovery codes that
-     * stand in for them (a thief may hold the stolen phone's downloaded codes).
+     * What a reset removes unless told otherwise: every second factor of the user (apps, security keys, passkeys) and
+     * the recovery codes that stand in for them (a thief may hold the stolen phone's downloaded codes).
      */
     public static final Set<String> RESET_REMOVES = Set.of(OTPCredentialModel.TYPE, SecondFactor.WEBAUTHN.credentialType(),
             SecondFactor.PASSKEY.credentialType(), RecoveryAuthnCodesCredentialModel.TYPE);
 
+    /** The name of the recovery codes in a reset's list of what to remove, beside the factors' names (otp, webauthn, passkey). */
+    public static final String RECOVERY_CODES = "recovery-codes";
+
+    /**
+     * Keycloak's credential types of what a reset's body names ({@code otp}, {@code webauthn}, {@code passkey},
+     * {@value #RECOVERY_CODES}); empty if a name is none of these, so that nothing is removed on a typo.
+     */
+    public static Optional<Set<String>> typesNamed(Collection<String> names) {
+        Set<String> types = new HashSet<>();
+        for (String name : names) {
+            Optional<String> type = RECOVERY_CODES.equals(name) ? Optional.of(RecoveryAuthnCodesCredentialModel.TYPE)
+                    : SecondFactor.ofConfigName(name).map(SecondFactor::credentialType);
+            if (type.isEmpty()) {
+                return Optional.empty();
+            }
+            types.add(type.get());
+        }
+        return Optional.of(types);
+    }
+
     /**
      * @param removedCredentials the ids of the credentials removed
+     * @param remainingFactors   the second factors the user still has (a reset of some of them); none after a whole reset
+     * @param resetAssigned      whether the user sets up a new factor at the next login (no factor is left)
      * @param endedSessions      sessions and offline sessions ended (none without the sign-out)
      * @param pass               the one-time pass as the help desk reads it, with its record, if one was issued
      */
-    public record Done(List<String> removedCredentials, int endedSessions, Optional<OneTimePass.Issued> pass) {
+    public record Done(List<String> removedCredentials, List<SecondFactor> remainingFactors, boolean resetAssigned,
+                       int endedSessions, Optional<OneTimePass.Issued> pass) {
     }
 
     private HelpDeskReset() {
@@ -56,17 +84,34 @@ public final class HelpDeskReset {
         return RequiredActions.isEnabled(realm, PendingReset.ACTION_ID);
     }
 
-    /** Resets the user's second factor, in the caller's transaction; the caller has checked {@link #possible}. */
-    public static Done perform(KeycloakSession session, RealmModel realm, UserModel user, boolean signOut) {
-        List<CredentialModel> factors = user.credentialManager().getStoredCredentialsStream()
-                .filter(c -> RESET_REMOVES.contains(c.getType())).toList();
-        TotpCredentials.remove(user, factors, new EventBuilder(realm, session, session.getContext().getConnection()));
-        ReminderRecord.clear(user);
-        GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
-        Optional<OneTimePass.Issued> pass = PendingReset.assign(session, user, config.resetPassRequired(),
-                config.resetPassHours(), LoginRecord.now());
+    /**
+     * Removes the user's credentials of these types ({@link #RESET_REMOVES} for a whole reset), in the caller's
+     * transaction; the caller has checked {@link #possible}. A user left without a second factor loses the recovery
+     * codes too and is assigned the reset, with its one-time pass; a user who keeps one (a lost security key, the app
+     * still at hand) logs in with it as before. Remembered browsers are forgotten either way.
+     */
+    public static Done perform(KeycloakSession session, RealmModel realm, UserModel user, Set<String> removeTypes, boolean signOut) {
+        Set<String> types = new HashSet<>(removeTypes);
+        boolean noFactorLeft = user.credentialManager().getStoredCredentialsStream().map(CredentialModel::getType)
+                .filter(type -> SecondFactor.ofCredentialType(type).isPresent())
+                .allMatch(types::contains);
+        if (noFactorLeft) {
+            // Codes that stand in for no factor would only serve a thief.
+            types.add(RecoveryAuthnCodesCredentialModel.TYPE);
+        }
+        List<CredentialModel> removed = user.credentialManager().getStoredCredentialsStream()
+                .filter(c -> types.contains(c.getType())).toList();
+        TotpCredentials.remove(user, removed, new EventBuilder(realm, session, session.getContext().getConnection()));
+        Instant now = LoginRecord.now();
+        Revocations.revokeAll(user, now);
+        Optional<OneTimePass.Issued> pass = Optional.empty();
+        if (noFactorLeft) {
+            ReminderRecord.clear(user);
+            GroupTotpConfig config = StepConfigs.ofBrowserFlow(realm);
+            pass = PendingReset.assign(session, user, config.resetPassRequired(), config.resetPassHours(), now);
+        }
         int ended = signOut ? signOut(session, realm, user) : 0;
-        return new Done(factors.stream().map(CredentialModel::getId).toList(), ended, pass);
+        return new Done(removed.stream().map(CredentialModel::getId).toList(), SecondFactors.held(user), noFactorLeft, ended, pass);
     }
 
     /** Ends the user's sessions and offline sessions, and makes tokens issued before now invalid. */
