@@ -98,6 +98,11 @@ public record GroupTotpConfig(List<String> requiredGroups, List<String> optional
         return factors.isEmpty() ? SAFE_ACCEPTED_FACTORS : Collections.unmodifiableSet(factors);
     }
 
+    /** What meets the policy for a user: the accepted factors, or {@link #phishingResistantFactors} for a member of such a group. */
+    public Set<SecondFactor> satisfying(boolean phishingResistantMember) {
+        return phishingResistantMember ? phishingResistantFactors() : acceptedFactors;
+    }
+
     /** Whether required users who have not enrolled may still skip for a while. */
     public boolean graceConfigured() {
         return graceDays > 0 || enforcementDate.isPresent();

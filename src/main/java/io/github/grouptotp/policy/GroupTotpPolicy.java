@@ -41,7 +41,7 @@ public final class GroupTotpPolicy {
         } else {
             mode = TotpMode.OPTIONAL;
         }
-        return new PolicyDecision(mode, unknownGroups, phishingResistant ? config.phishingResistantFactors() : config.acceptedFactors());
+        return new PolicyDecision(mode, unknownGroups, config.satisfying(phishingResistant));
     }
 
     /** Looks up every group (no short-circuit) so that each unknown group is reported. */

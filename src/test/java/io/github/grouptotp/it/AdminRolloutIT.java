@@ -107,9 +107,10 @@ class AdminRolloutIT extends KeycloakIT {
                 .then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
 
         List<String> lines = List.of(csv.split("\r\n"));
-        assertEquals("username,id,enrolled,graceStart,deadline,daysLeft,overdue,graceGranted", lines.get(0));
+        assertEquals("username,id,enrolled,graceStart,deadline,daysLeft,overdue,graceGranted,factors,phishingResistantRequired,"
+                + "phishingResistant", lines.get(0));
         assertEquals(5, lines.size(), csv);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true,false")), csv);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(overdue.username() + "," + overdue.id() + ",false,2020-01-01T00:00:00Z,2020-01-15T00:00:00Z,0,true,false,,false,false")), csv);
     }
 
     @Test

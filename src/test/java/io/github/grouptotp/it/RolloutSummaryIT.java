@@ -81,7 +81,9 @@ class RolloutSummaryIT extends KeycloakIT {
         assertEquals(2, summary.getInt("optional"));
         assertEquals(List.of(Map.of("date", LocalDate.ofInstant(graceDeadline, ZoneOffset.UTC).toString(), "users", 2),
                 Map.of("date", grantedUntil.toString(), "users", 1)), summary.getList("nearestDeadlines"));
-        assertEquals(List.of(Map.of("path", "/staff", "exists", true, "required", 7, "enrolled", 2)), summary.getList("groups"));
+        assertEquals(Map.of("otp", 2, "webauthn", 0, "passkey", 0), summary.getMap("factors"));
+        assertEquals(List.of(Map.of("path", "/staff", "exists", true, "phishingResistant", false, "required", 7, "enrolled", 2,
+                "phishingResistantGap", 7)), summary.getList("groups"));
         assertEquals(List.of(), summary.getList("problems"));
     }
 

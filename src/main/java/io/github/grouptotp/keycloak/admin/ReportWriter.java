@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import io.github.grouptotp.keycloak.rollout.RolloutReport.Row;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * The report's rows as the admin resource writes them: JSON objects, or CSV streamed row by row as the rows are
@@ -35,7 +36,11 @@ final class ReportWriter {
             new Column("deadline", row -> row.status().deadline().map(Instant::toString).orElse(null)),
             new Column("daysLeft", row -> row.status().daysLeft()),
             new Column("overdue", row -> row.status().overdue()),
-            new Column("graceGranted", row -> row.status().graceGranted()));
+            new Column("graceGranted", row -> row.status().graceGranted()),
+            // Added after the first release's columns, so that scripts reading CSV columns by position go on working.
+            new Column("factors", row -> row.factors().stream().sorted().map(SecondFactor::configName).collect(Collectors.joining(";"))),
+            new Column("phishingResistantRequired", Row::phishingResistantRequired),
+            new Column("phishingResistant", Row::phishingResistant));
 
     private ReportWriter() {
     }

@@ -2,8 +2,9 @@ package io.github.grouptotp.keycloak.rollout;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,19 +25,18 @@ import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.SecondFactor;
 
 /**
- * What the credential rows the rollout reads say about many users at once, from one query: who has a second factor
- * (an authenticator app, a security key or a passkey), each user's grace record (of two, the one a login counts: {@link GraceStore#STRICTEST_FIRST}) and
+ * What the credential rows the rollout reads say about many users at once, from one query: each user's second factors
+ * (authenticator app, security key, passkey), each user's grace record (of two, the one a login counts: {@link GraceStore#STRICTEST_FIRST}) and
  * reminder record. The records are decoded by their own types, as a login decodes them.
  */
 final class CredentialRows {
 
-    /** Keycloak's credential types of the second factors. */
-    static final List<String> FACTOR_TYPES = Arrays.stream(SecondFactor.values()).map(SecondFactor::credentialType).toList();
-    private static final List<String> TYPES = Stream.concat(FACTOR_TYPES.stream(),
+    /** The types the rollout reads: the second factors, grace records and reminder records. */
+    static final List<String> TYPES = Stream.concat(types(Arrays.asList(SecondFactor.values())).stream(),
             Stream.of(GraceStore.CREDENTIAL_TYPE, ReminderRecord.CREDENTIAL_TYPE)).toList();
     private static final BinaryOperator<GraceRecord> STRICTER = BinaryOperator.minBy(GraceStore.STRICTEST_FIRST);
 
-    private final Set<String> enrolled = new HashSet<>();
+    private final Map<String, Set<SecondFactor>> factors = new HashMap<>();
     private final Map<String, GraceRecord> grace = new HashMap<>();
     private final Map<String, String> reminders = new HashMap<>();
 
@@ -55,18 +55,19 @@ final class CredentialRows {
                 + "where c.user.id in :ids and c.type in :types", Object[].class).setParameter("ids", userIds));
     }
 
-    /** The grace record that counts of one user's stored grace data (none: no record). */
-    static Optional<GraceRecord> strictest(Stream<String> graceData) {
-        return graceData.map(GraceStore::parse).reduce(STRICTER);
+    private static CredentialRows read(TypedQuery<Object[]> query) {
+        return of(query.setParameter("types", TYPES).getResultStream());
     }
 
-    private static CredentialRows read(TypedQuery<Object[]> query) {
+    /** Rows of (user id, credential type, credential data); a row without a type (a user without credentials) is none. */
+    static CredentialRows of(Stream<Object[]> read) {
         CredentialRows rows = new CredentialRows();
-        query.setParameter("types", TYPES).getResultStream().forEach(row -> {
+        read.filter(row -> row[1] != null).forEach(row -> {
             String id = (String) row[0];
             String type = (String) row[1];
-            if (FACTOR_TYPES.contains(type)) {
-                rows.enrolled.add(id);
+            Optional<SecondFactor> factor = SecondFactor.ofCredentialType(type);
+            if (factor.isPresent()) {
+                rows.factors.computeIfAbsent(id, user -> EnumSet.noneOf(SecondFactor.class)).add(factor.get());
             } else if (GraceStore.CREDENTIAL_TYPE.equals(type)) {
                 rows.grace.merge(id, GraceStore.parse((String) row[2]), STRICTER);
             } else {
@@ -76,13 +77,27 @@ final class CredentialRows {
         return rows;
     }
 
-    boolean enrolled(String userId) {
-        return enrolled.contains(userId);
+    /** Keycloak's credential types of these factors. */
+    static List<String> types(Collection<SecondFactor> factors) {
+        return factors.stream().map(SecondFactor::credentialType).toList();
     }
 
-    /** Where the user stands under these settings at {@code now}. */
-    EnrolmentStatus status(GroupTotpConfig config, String userId, Instant now) {
-        return EnrolmentStatus.of(config, enrolled(userId), Optional.ofNullable(grace.get(userId)), now);
+    /** The second factors the user holds, whether the settings accept them or not. */
+    Set<SecondFactor> factors(String userId) {
+        return factors.getOrDefault(userId, Set.of());
+    }
+
+    /** The user's grace record that counts, if any. */
+    Optional<GraceRecord> grace(String userId) {
+        return Optional.ofNullable(grace.get(userId));
+    }
+
+    /**
+     * Where the user stands under these settings at {@code now}: enrolled when a factor the user holds meets the
+     * policy ({@link GroupTotpConfig#satisfying}), as at a login.
+     */
+    EnrolmentStatus status(GroupTotpConfig config, String userId, boolean phishingResistant, Instant now) {
+        return EnrolmentStatus.of(config, SecondFactor.meets(factors(userId), config.satisfying(phishingResistant)), grace(userId), now);
     }
 
     /** Whether the user was sent a reminder for this deadline. */

@@ -2,10 +2,13 @@ package io.github.grouptotp.keycloak.rollout;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+
+import jakarta.persistence.EntityManager;
 
 import org.keycloak.models.RealmModel;
 
@@ -37,6 +40,8 @@ final class RequiredUsers {
     private final GroupSubtrees.Resolved required;
     private final GroupSubtrees.Resolved optional;
     private final GroupSubtrees.Resolved exempt;
+    private final GroupSubtrees.Resolved phishingResistant;
+    private final GroupTotpConfig config;
 
     RequiredUsers(GroupSubtrees groups, GroupTotpConfig config) {
         // Subgroups count: each path stands for its whole subtree.
@@ -45,6 +50,8 @@ final class RequiredUsers {
                 config.phishingResistantGroups().stream()).distinct().toList());
         this.optional = groups.resolve(config.optionalGroups());
         this.exempt = groups.resolve(config.exemptGroups());
+        this.phishingResistant = groups.resolve(config.phishingResistantGroups());
+        this.config = config;
     }
 
     /** The users the step requires. */
@@ -70,6 +77,58 @@ final class RequiredUsers {
             query.and("not " + UserQuery.memberOf("exempt"), Map.of("exempt", exempt.ids()));
         }
         return query;
+    }
+
+    /**
+     * Of the required users, those whom only a security key or a passkey satisfies: members of a phishing-resistant
+     * group, and when such a group does not exist everyone outside the optional groups (fail closed, as the policy).
+     */
+    UserQuery.Condition phishingResistant() {
+        List<String> by = new ArrayList<>();
+        Map<String, Set<String>> named = new HashMap<>();
+        if (!phishingResistant.ids().isEmpty()) {
+            by.add(UserQuery.memberOf("phishingResistant"));
+            named.put("phishingResistant", phishingResistant.ids());
+        }
+        if (!phishingResistant.unknownPaths().isEmpty() && optional.ids().isEmpty()) {
+            by.add("1 = 1");
+        } else if (!phishingResistant.unknownPaths().isEmpty()) {
+            by.add("not " + UserQuery.memberOf("optional"));
+            named.put("optional", optional.ids());
+        }
+        return by.isEmpty() ? UserQuery.Condition.NONE : new UserQuery.Condition("(" + String.join(" or ", by) + ")", named);
+    }
+
+    /** Which of these users (ids of required users) are {@link #phishingResistant}; no query when nobody can be. */
+    Set<String> phishingResistantAmong(RealmModel realm, EntityManager em, List<String> userIds) {
+        UserQuery.Condition phishingResistant = phishingResistant();
+        if (phishingResistant.none() || userIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(UserQuery.usersOf(realm).and("u.id in :ids", Map.of("ids", userIds)).and(phishingResistant)
+                .select(em, "select u.id from UserEntity u", String.class).getResultList());
+    }
+
+    /**
+     * Of the required users, those who hold a second factor that meets the policy for them ({@link
+     * GroupTotpConfig#satisfying}): an accepted one, and for the {@link #phishingResistant} ones an accepted security
+     * key or passkey.
+     */
+    UserQuery.Condition enrolled() {
+        UserQuery.Condition phishingResistant = phishingResistant();
+        Map<String, Object> named = new HashMap<>(phishingResistant.named());
+        named.put("acceptedTypes", CredentialRows.types(config.satisfying(false)));
+        String accepted = holdsOneOf("acceptedTypes");
+        if (phishingResistant.none()) {
+            return new UserQuery.Condition(accepted, named);
+        }
+        named.put("phishingResistantTypes", CredentialRows.types(config.satisfying(true)));
+        return new UserQuery.Condition("((" + phishingResistant.not().jpql() + " and " + accepted + ") or ("
+                + phishingResistant.jpql() + " and " + holdsOneOf("phishingResistantTypes") + "))", named);
+    }
+
+    private static String holdsOneOf(String types) {
+        return "u.id in (select c.user.id from CredentialEntity c where c.type in :" + types + ")";
     }
 
     /** The users the step exempts: members of an exempt group, whatever their other groups. */

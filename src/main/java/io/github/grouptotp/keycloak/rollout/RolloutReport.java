@@ -2,7 +2,6 @@ package io.github.grouptotp.keycloak.rollout;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -13,8 +12,8 @@ import jakarta.persistence.TypedQuery;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-import io.github.grouptotp.keycloak.grace.GraceStore;
 import io.github.grouptotp.policy.EnrolmentStatus;
+import io.github.grouptotp.policy.SecondFactor;
 
 /**
  * The required users of a realm ({@link RequiredUsers}) in username order, a page of them, optionally only those of a
@@ -40,14 +39,24 @@ public final class RolloutReport {
         }
     }
 
-    /** One required user of the report. */
-    public record Row(String id, String username, EnrolmentStatus status) {
+    /**
+     * One required user of the report.
+     *
+     * @param factors                   the second factors the user holds, whether the settings accept them or not
+     * @param phishingResistantRequired only a security key or a passkey meets the policy for the user
+     * @param phishingResistant         the user holds an accepted security key or passkey: meets that requirement
+     */
+    public record Row(String id, String username, EnrolmentStatus status, Set<SecondFactor> factors,
+                      boolean phishingResistantRequired, boolean phishingResistant) {
+    }
+
+    /** A user read, with the credential rows that say where the user stands, before the policy is applied. */
+    private record Read(String id, String username, CredentialRows credentials) {
     }
 
     private static final int CHUNK = 500;
     /** Without a fetch size, PostgreSQL's driver reads a whole result into memory before the first row. */
     private static final String FETCH_SIZE = "org.hibernate.fetchSize";
-    private static final String ENROLLED = "u.id in (select c.user.id from CredentialEntity c where c.type in :factorTypes)";
 
     private final RolloutScope scope;
 
@@ -71,38 +80,53 @@ public final class RolloutReport {
     public Stream<Row> rows(Optional<Status> status, Optional<Set<String>> inGroup, int first, Optional<Integer> max) {
         UserQuery users = scope.users().required(scope.realm());
         inGroup.ifPresent(groups -> users.and(UserQuery.memberOf("inGroup"), Map.of("inGroup", groups)));
-        status.ifPresent(s -> users.and(s == Status.ENROLLED ? ENROLLED : "not " + ENROLLED, Map.of("factorTypes", CredentialRows.FACTOR_TYPES)));
+        UserQuery.Condition enrolled = scope.users().enrolled();
+        status.ifPresent(s -> users.and(s == Status.ENROLLED ? enrolled : enrolled.not()));
         if (status.isPresent() && (status.get() == Status.GRACE || status.get() == Status.OVERDUE)) {
-            TypedQuery<Object[]> query = users.selectInUsernameOrder(scope.em(), "select u.id, u.username, g.credentialData "
-                    + "from UserEntity u left join CredentialEntity g on g.user = u and g.type = :grace", Object[].class)
-                    .setParameter("grace", GraceStore.CREDENTIAL_TYPE)
+            TypedQuery<Object[]> query = users.selectInUsernameOrder(scope.em(), "select u.id, c.type, c.credentialData, u.username "
+                    + "from UserEntity u left join CredentialEntity c on c.user = u and c.type in :types", Object[].class)
+                    .setParameter("types", CredentialRows.TYPES)
                     .setHint(FETCH_SIZE, CHUNK);
-            Predicate<Row> wanted = status.get() == Status.OVERDUE ? r -> r.status().overdue() : r -> !r.status().overdue();
-            Stream<Row> rows = notEnrolledWithGrace(query.getResultStream()).filter(wanted).skip(first);
-            return max.isPresent() ? rows.limit(max.get()) : rows;
+            // Not enrolled (the query's condition): whether in grace or overdue follows from the grace record alone.
+            Predicate<Read> wanted = read -> EnrolmentStatus.of(scope.config(), false, read.credentials().grace(read.id()), scope.now())
+                    .overdue() == (status.get() == Status.OVERDUE);
+            Stream<Read> read = withCredentials(query.getResultStream()).filter(wanted).skip(first);
+            return chunks(max.isPresent() ? read.limit(max.get()) : read).flatMap(this::rows);
         }
         TypedQuery<Object[]> query = users.selectInUsernameOrder(scope.em(), "select u.id, u.username from UserEntity u", Object[].class)
                 .setHint(FETCH_SIZE, CHUNK)
                 .setFirstResult(first);
         max.ifPresent(query::setMaxResults);
-        return Adjacent.groups(query.getResultStream(), (chunk, next) -> chunk.size() < CHUNK).flatMap(this::enrich);
+        return chunks(query.getResultStream()).map(this::withCredentials).flatMap(this::rows);
+    }
+
+    private static <T> Stream<List<T>> chunks(Stream<T> rows) {
+        return Adjacent.groups(rows, (chunk, next) -> chunk.size() < CHUNK);
     }
 
     /**
-     * Rows of (id, username, grace data) in username order become one row per user: a user with two grace records
-     * (two logins stamping at once) comes as two adjacent rows, of which the one a login counts is taken.
+     * Rows of (id, credential type, credential data, username) in username order, a user's credential rows adjacent
+     * (none: one row without a credential), become one read user each.
      */
-    private Stream<Row> notEnrolledWithGrace(Stream<Object[]> joined) {
-        return Adjacent.groups(joined, (user, next) -> user.get(0)[0].equals(next[0])).map(user -> {
-            EnrolmentStatus status = EnrolmentStatus.of(scope.config(), false,
-                    CredentialRows.strictest(user.stream().map(r -> (String) r[2]).filter(Objects::nonNull)), scope.now());
-            return new Row((String) user.get(0)[0], (String) user.get(0)[1], status);
-        });
+    private static Stream<Read> withCredentials(Stream<Object[]> joined) {
+        return Adjacent.groups(joined, (user, next) -> user.get(0)[0].equals(next[0]))
+                .map(user -> new Read((String) user.get(0)[0], (String) user.get(0)[3], CredentialRows.of(user.stream())));
     }
 
-    /** Enrolment and grace records of a chunk of users, one query for the whole chunk. */
-    private Stream<Row> enrich(List<Object[]> chunk) {
-        CredentialRows rows = CredentialRows.ofUsers(scope.em(), chunk.stream().map(r -> (String) r[0]).toList());
-        return chunk.stream().map(r -> new Row((String) r[0], (String) r[1], rows.status(scope.config(), (String) r[0], scope.now())));
+    /** The credential rows of a chunk of (id, username), one query for the whole chunk. */
+    private List<Read> withCredentials(List<Object[]> chunk) {
+        CredentialRows credentials = CredentialRows.ofUsers(scope.em(), chunk.stream().map(r -> (String) r[0]).toList());
+        return chunk.stream().map(r -> new Read((String) r[0], (String) r[1], credentials)).toList();
+    }
+
+    /** A chunk of read users under the policy: one query for which of them are phishing-resistant members, if any can be. */
+    private Stream<Row> rows(List<Read> chunk) {
+        Set<String> phishingResistant = scope.users().phishingResistantAmong(scope.realm(), scope.em(), chunk.stream().map(Read::id).toList());
+        return chunk.stream().map(read -> {
+            boolean required = phishingResistant.contains(read.id());
+            Set<SecondFactor> factors = read.credentials().factors(read.id());
+            return new Row(read.id(), read.username(), read.credentials().status(scope.config(), read.id(), required, scope.now()),
+                    factors, required, SecondFactor.meets(factors, scope.config().satisfying(true)));
+        });
     }
 }

@@ -20,6 +20,20 @@ final class UserQuery {
     /** Matches no user: a condition that needs no parameter and no empty {@code in} list. */
     static final String NOBODY = "1 = 0";
 
+    /** A condition on {@code u} with the parameters it names, to use in several queries. */
+    record Condition(String jpql, Map<String, ?> named) {
+        /** Matches no user. */
+        static final Condition NONE = new Condition(NOBODY, Map.of());
+
+        boolean none() {
+            return this == NONE;
+        }
+
+        Condition not() {
+            return new Condition("not " + jpql, named);
+        }
+    }
+
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
 
@@ -49,6 +63,10 @@ final class UserQuery {
         conditions.add(condition);
         parameters.putAll(named);
         return this;
+    }
+
+    UserQuery and(Condition condition) {
+        return and(condition.jpql(), condition.named());
     }
 
     /** Only members of these groups (none: nobody). */
