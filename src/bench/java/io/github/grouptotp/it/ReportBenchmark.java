@@ -51,6 +51,7 @@ public final class ReportBenchmark {
     static final int REQUIRED = USERS / 2;
     static final int BATCH = Integer.getInteger("bench.batch", 500);
     static final String REALM = "bench-report";
+    static final List<String> PHISHING_RESISTANT_UNITS = List.of("/staff/unit-2", "/staff/unit-3");
     static final String BASE = "/admin/realms/" + REALM + "/group-totp/";
     static final List<String> DATABASES = List.of(System.getProperty("bench.databases", "dev-file,postgres").split(","));
     /** The last line of {@code jcmd GC.class_histogram}: "Total <instances> <bytes>", live objects after a full GC. */
@@ -155,6 +156,9 @@ public final class ReportBenchmark {
             units.add(unit);
         }
         staff.setSubGroups(units);
+        // Two phishing-resistant units, whose members hold a key or passkey (seeded below): the queries take the
+        // phishing-resistant route without changing the counts.
+        realm.getAuthenticatorConfig().get(0).getConfig().put("phishingResistantGroups", String.join("##", PHISHING_RESISTANT_UNITS));
         admin.keycloak().realms().create(realm);
 
         // Two batches at a time: one per core of the machine this was made on; each is one transaction.
@@ -199,7 +203,8 @@ public final class ReportBenchmark {
     }
 
     /**
-     * User {@code i}: the first half required (40 % enrolled, 30 % in grace, 10 % overdue, 20 % not seen yet), then
+     * User {@code i}: the first half required (40 % enrolled: an app, an app, a security key, an app and a passkey;
+     * 30 % in grace, 10 % overdue, 20 % not seen yet), then
      * 40 % of the rest in /extranet (a tenth of them enrolled), the last 5 % of all users exempt, the rest in no group.
      */
     static UserRepresentation user(int i) {
@@ -211,7 +216,12 @@ public final class ReportBenchmark {
         if (i < REQUIRED) {
             user.setGroups(List.of(i % 3 == 0 ? "/staff" : "/staff/unit-" + (i % 10) + "/team-" + (i % 5)));
             switch (i % 10) {
-                case 0, 1, 2, 3 -> credentials.add(Admin.otpCredential(HmacOTP.generateSecret(20)));
+                case 0, 1 -> credentials.add(Admin.otpCredential(HmacOTP.generateSecret(20)));
+                case 2 -> credentials.add(Admin.webAuthnCredential("webauthn"));
+                case 3 -> {
+                    credentials.add(Admin.otpCredential(HmacOTP.generateSecret(20)));
+                    credentials.add(Admin.webAuthnCredential("webauthn-passwordless"));
+                }
                 case 4, 5, 6 -> credentials.add(Admin.graceRecord("{\"start\":\"" + Instant.now().minus(Duration.ofDays(3)) + "\"}"));
                 case 7 -> credentials.add(Admin.graceRecord("{\"start\":\"" + Instant.now().minus(Duration.ofDays(30)) + "\"}"));
                 default -> {
@@ -243,6 +253,10 @@ public final class ReportBenchmark {
         ObjectNode counts = BenchmarkResults.JSON.createObjectNode();
         for (String key : List.of("required", "enrolled", "inGrace", "overdue", "exempt", "optional")) {
             counts.put(key, summary.value().getInt(key));
+        }
+        ObjectNode factors = counts.putObject("factors");
+        for (String factor : List.of("otp", "webauthn", "passkey")) {
+            factors.put(factor, summary.value().getInt("factors." + factor));
         }
         call(calls, "summary", "summary", summary, summaryAgain, 3).set("counts", counts);
 
@@ -346,6 +360,13 @@ public final class ReportBenchmark {
         expected.forEach((key, value) -> {
             if (counts.get(key).asInt() != value) {
                 wrong.add(key + " " + counts.get(key).asInt() + " (seeded " + value + ")");
+            }
+        });
+        int required = settings.get("required").asInt();
+        Map<String, Integer> factors = Map.of("otp", required * 3 / 10, "webauthn", required / 10, "passkey", required / 10);
+        factors.forEach((factor, value) -> {
+            if (counts.get("factors").get(factor).asInt() != value) {
+                wrong.add("factors." + factor + " " + counts.get("factors").get(factor).asInt() + " (seeded " + value + ")");
             }
         });
         return (wrong.isEmpty() ? "counts as seeded" : "WRONG: " + wrong) + String.format(Locale.ROOT,

@@ -40,6 +40,9 @@ class BrowserScreensIT extends KeycloakIT {
 
     /** A copy of the demo realm where two wrong codes lock the account, for the locked-out screen. */
     static final String LOCK_REALM = "group-totp-e2e-lock";
+    /** A copy of the demo realm whose /staff needs a security key or passkey, without and with a grace period. */
+    static final String KEYS_NOW_REALM = "group-totp-e2e-keys-now";
+    static final String KEYS_GRACE_REALM = "group-totp-e2e-keys-grace";
     static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
 
     private static final Duration WAIT = Chromium.WAIT;
@@ -52,6 +55,8 @@ class BrowserScreensIT extends KeycloakIT {
             realm.setFailureFactor(2);
             realm.setQuickLoginCheckMilliSeconds(1L);
         });
+        importDemoRealmCopy(KEYS_NOW_REALM, Map.of("phishingResistantGroups", "/staff", "graceDays", "0"));
+        importDemoRealmCopy(KEYS_GRACE_REALM, Map.of("phishingResistantGroups", "/staff"));
     }
 
     @AfterEach
@@ -125,6 +130,28 @@ class BrowserScreensIT extends KeycloakIT {
                 name + ": serious or critical accessibility violations");
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /**
+     * A member of a phishing-resistant group without a key: the grace page says what to set up and offers a key or
+     * passkey, no app (grace-keys-{locale}.png); after the deadline the choice of the two (choose-factor-{locale}.png).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "nl"})
+    void securityKeyOrPasskeyChoices(String locale) throws Exception {
+        WebDriver browser = desktop();
+        login(browser, newUserIn(KEYS_GRACE_REALM, "/staff"), locale);
+        await(browser, "#group-totp-deadline");
+        assertEquals(1, browser.findElements(By.id("group-totp-enrol-passkey")).size(), "a passkey is offered");
+        assertEquals(0, browser.findElements(By.id("group-totp-enrol")).size(), "no app is offered");
+        checkAndSave(browser, "grace-keys-" + locale);
+
+        WebDriver other = desktop();
+        login(other, newUserIn(KEYS_NOW_REALM, "/staff"), locale);
+        await(other, "#group-totp-choose-form");
+        assertEquals(1, other.findElements(By.id("group-totp-enrol-webauthn")).size(), "a security key is offered");
+        assertEquals(1, other.findElements(By.id("group-totp-enrol-passkey")).size(), "a passkey is offered");
+        checkAndSave(other, "choose-factor-" + locale);
     }
 
     /** The one-time pass page after a help-desk reset: checked like every screen, saved as reset-pass-{locale}.png. */

@@ -1,6 +1,7 @@
 package io.github.grouptotp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ import io.github.grouptotp.policy.GroupMembershipLookup;
 import io.github.grouptotp.policy.GroupTotpConfig;
 import io.github.grouptotp.policy.GroupTotpPolicy;
 import io.github.grouptotp.policy.Membership;
+import io.github.grouptotp.policy.PolicyDecision;
 import io.github.grouptotp.policy.TotpMode;
 
 /**
@@ -70,13 +72,20 @@ class RequiredUsersMirrorIT extends KeycloakIT {
         ONLY_MISSING_REQUIRED_GROUPS("/renamed-staff", "/extranet##/no-such-optional", "/no-smartphone##/no-such-exempt"),
         NO_OPTIONAL_GROUP_EXISTS_AND_A_REQUIRED_ONE_IS_MISSING("/renamed-staff", "/no-such-optional", "/no-smartphone"),
         // Saved empty: Keycloak stores it as a missing key, which the step reads as no optional groups.
-        NO_OPTIONAL_GROUP_AND_A_MISSING_REQUIRED_ONE("/renamed-staff", "", "/no-smartphone");
+        NO_OPTIONAL_GROUP_AND_A_MISSING_REQUIRED_ONE("/renamed-staff", "", "/no-smartphone"),
+        // Only a key or passkey satisfies the doctors; /extranet/partners too, which also makes them required.
+        PHISHING_RESISTANT_GROUPS("/staff", "/extranet", "/no-smartphone", "/staff/doctors##/extranet/partners"),
+        A_PHISHING_RESISTANT_GROUP_IS_MISSING("/staff", "/extranet", "/no-smartphone", "/renamed-doctors");
 
         final Map<String, String> stepConfig;
 
         Setting(String required, String optional, String exempt) {
+            this(required, optional, exempt, "");
+        }
+
+        Setting(String required, String optional, String exempt, String phishingResistant) {
             stepConfig = Map.of(GroupTotpConfig.REQUIRED_GROUPS, required, GroupTotpConfig.OPTIONAL_GROUPS, optional,
-                    GroupTotpConfig.EXEMPT_GROUPS, exempt);
+                    GroupTotpConfig.EXEMPT_GROUPS, exempt, GroupTotpConfig.PHISHING_RESISTANT_GROUPS, phishingResistant);
         }
 
         String realm() {
@@ -84,12 +93,16 @@ class RequiredUsersMirrorIT extends KeycloakIT {
         }
     }
 
-    /** One user of the table in one realm, and what the policy decides for that user's memberships. */
-    record Member(Setting setting, List<String> groups, TestUser user, TotpMode policy) {
+    /**
+     * One user of the table in one realm, and what the policy decides for that user's memberships: the mode, and
+     * whether only a key or passkey satisfies a required user (every factor is accepted in these realms).
+     */
+    record Member(Setting setting, List<String> groups, TestUser user, TotpMode policy, boolean phishingResistant) {
     }
 
     private final Map<Setting, List<Member>> members = new EnumMap<>(Setting.class);
     private final Map<Setting, Set<String>> reported = new EnumMap<>(Setting.class);
+    private final Map<Setting, Map<String, Boolean>> reportedPhishingResistant = new EnumMap<>(Setting.class);
 
     @BeforeAll
     void everyRowOfTheTableInEveryRealm() {
@@ -99,10 +112,14 @@ class RequiredUsersMirrorIT extends KeycloakIT {
             List<Member> rows = new ArrayList<>();
             for (List<String> groups : MEMBERSHIPS) {
                 TestUser user = newUserIn(setting.realm(), groups.toArray(String[]::new));
-                rows.add(new Member(setting, groups, user, policy.decide(memberOf(groups)).mode()));
+                PolicyDecision decision = policy.decide(memberOf(groups));
+                rows.add(new Member(setting, groups, user, decision.mode(), decision.mode() == TotpMode.REQUIRED && decision.phishingResistant()));
             }
             members.put(setting, rows);
-            reported.put(setting, Set.copyOf(report(setting, Map.of()).getList("users.username")));
+            List<Map<String, Object>> report = report(setting, Map.of()).getList("users");
+            reported.put(setting, report.stream().map(row -> (String) row.get("username")).collect(Collectors.toSet()));
+            reportedPhishingResistant.put(setting, report.stream().collect(Collectors.toMap(
+                    row -> (String) row.get("username"), row -> (Boolean) row.get("phishingResistantRequired"))));
         }
     }
 
@@ -123,6 +140,16 @@ class RequiredUsersMirrorIT extends KeycloakIT {
     void theReportListsAUserExactlyWhenThePolicyRequiresThem(Setting setting, String groups, Member member) {
         assertEquals(member.policy() == TotpMode.REQUIRED, reported.get(setting).contains(member.user().username()),
                 "policy: " + member.policy());
+    }
+
+    @ParameterizedTest(name = "{0}, member of [{1}]")
+    @MethodSource("everyMember")
+    void theReportSaysPhishingResistantExactlyWhenThePolicyDoes(Setting setting, String groups, Member member) {
+        if (member.policy() == TotpMode.REQUIRED) {
+            assertEquals(member.phishingResistant(), reportedPhishingResistant.get(setting).get(member.user().username()));
+        } else {
+            assertFalse(reportedPhishingResistant.get(setting).containsKey(member.user().username()), "not in the report");
+        }
     }
 
     @ParameterizedTest

@@ -30,7 +30,10 @@ import io.github.grouptotp.policy.GroupTotpPolicy;
  *       renamed {@code /staff} does not switch 2FA off): when a configured required path names no group, also
  *       everyone who is not a member of an optional group that exists;</li>
  *   <li><b>exempt wins</b>: not a member of an exempt group that exists, whatever the two clauses above say;</li>
- *   <li><b>everyone else is optional</b>: not selected.</li>
+ *   <li><b>everyone else is optional</b>: not selected;</li>
+ *   <li><b>only a key or passkey satisfies a member of a phishing-resistant group</b> ({@link #phishingResistant}),
+ *       a missing one failing closed as a missing required group does; <b>enrolled</b> ({@link #enrolled}) is
+ *       {@link GroupTotpConfig#satisfying} as a condition.</li>
  * </ul>
  * Not the policy's: service accounts are never counted (they never log in through the browser flow), and group
  * memberships that a user federation keeps outside Keycloak's database are not seen.
@@ -56,22 +59,8 @@ final class RequiredUsers {
 
     /** The users the step requires. */
     UserQuery required(RealmModel realm) {
-        List<String> requiredBy = new ArrayList<>();
-        Map<String, Set<String>> named = new HashMap<>();
-        if (!required.ids().isEmpty()) {
-            // A member of a required group is required.
-            requiredBy.add(UserQuery.memberOf("required"));
-            named.put("required", required.ids());
-        }
-        // A missing required group makes everyone outside the optional groups required.
-        if (!required.unknownPaths().isEmpty() && optional.ids().isEmpty()) {
-            requiredBy.add("1 = 1");
-        } else if (!required.unknownPaths().isEmpty()) {
-            requiredBy.add("not " + UserQuery.memberOf("optional"));
-            named.put("optional", optional.ids());
-        }
-        UserQuery query = UserQuery.usersOf(realm)
-                .and(requiredBy.isEmpty() ? UserQuery.NOBODY : "(" + String.join(" or ", requiredBy) + ")", named);
+        UserQuery.Condition requiredBy = membersOrFailClosed(required, "required");
+        UserQuery query = UserQuery.usersOf(realm).and(requiredBy);
         if (!exempt.ids().isEmpty()) {
             // Exempt wins.
             query.and("not " + UserQuery.memberOf("exempt"), Map.of("exempt", exempt.ids()));
@@ -84,15 +73,23 @@ final class RequiredUsers {
      * group, and when such a group does not exist everyone outside the optional groups (fail closed, as the policy).
      */
     UserQuery.Condition phishingResistant() {
+        return membersOrFailClosed(phishingResistant, "phishingResistant");
+    }
+
+    /**
+     * Members of these groups; and when one of them does not exist, everyone outside the optional groups, so that a
+     * renamed group does not switch its rule off (the policy's fail-closed rule). None: {@link UserQuery.Condition#NONE}.
+     */
+    private UserQuery.Condition membersOrFailClosed(GroupSubtrees.Resolved groups, String name) {
         List<String> by = new ArrayList<>();
         Map<String, Set<String>> named = new HashMap<>();
-        if (!phishingResistant.ids().isEmpty()) {
-            by.add(UserQuery.memberOf("phishingResistant"));
-            named.put("phishingResistant", phishingResistant.ids());
+        if (!groups.ids().isEmpty()) {
+            by.add(UserQuery.memberOf(name));
+            named.put(name, groups.ids());
         }
-        if (!phishingResistant.unknownPaths().isEmpty() && optional.ids().isEmpty()) {
+        if (!groups.unknownPaths().isEmpty() && optional.ids().isEmpty()) {
             by.add("1 = 1");
-        } else if (!phishingResistant.unknownPaths().isEmpty()) {
+        } else if (!groups.unknownPaths().isEmpty()) {
             by.add("not " + UserQuery.memberOf("optional"));
             named.put("optional", optional.ids());
         }
