@@ -21,7 +21,8 @@ import io.github.grouptotp.policy.SecondFactor;
  * with a flat heap. Where the database can page (all users, enrolled, not enrolled), it does, and the rows of a
  * chunk are enriched with one query for their credentials. Whether a user who has not enrolled is in grace or
  * overdue depends on the grace record and the current settings, so those two filters read the not-enrolled users
- * with their grace records in one query (joined, no query per chunk) and page as the rows stream by.
+ * with their credential rows in one query (joined) and page as the rows stream by. Each chunk of rows written asks
+ * once which of its users are members of a phishing-resistant group, and not at all when no such group is set.
  */
 public final class RolloutReport {
 
